@@ -1,0 +1,5 @@
+"""``python -m evgraph`` runs the command line."""
+
+from evgraph.cli import main
+
+main()

@@ -1,0 +1,204 @@
+"""Context: restrict the knowledge graph before ranking, resolve names, pick candidates."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from evgraph.errors import InputError, UnknownChoiceError
+
+__all__ = [
+    "CANDIDATE_SETS",
+    "resolve_node",
+    "restrict",
+    "candidates",
+    "context_seeds",
+    "record_ids",
+]
+
+CANDIDATE_SETS = ("cargo", "targets", "machinery", "receptors", "genes", "drugs", "all", "cells")
+CARGO = frozenset({"MiRNA", "Protein", "LncRNA", "CircRNA", "MRNA", "DNA", "Lipid", "Metabolite"})
+
+
+def resolve_node(G, query: str, *, category=None) -> str:
+    """Find a node by id, by name or symbol (case-insensitive), or by a bare id suffix.
+
+    ``PTEN`` finds ``hgnc.symbol:PTEN``; ``breast cancer`` finds its MONDO id.
+    Raises :class:`~evgraph.errors.UnknownChoiceError` listing close matches.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("hgnc.symbol:PTEN", category="Gene", name="PTEN")
+    >>> resolve_node(G, "pten")
+    'hgnc.symbol:PTEN'
+    """
+    def ok(n):
+        return category is None or G.nodes[n].get("category") in (
+            (category,) if isinstance(category, str) else category)
+
+    if query in G and ok(query):
+        return query
+    q = query.strip().lower()
+    hits = [n for n, d in G.nodes(data=True) if ok(n) and (
+        str(d.get("name", "")).lower() == q or str(d.get("symbol", "")).lower() == q
+        or str(n).lower() == q or str(n).lower().split(":", 1)[-1] == q)]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        # Prefer the gene-level node for a symbol shared by a gene and its products.
+        genes = [h for h in hits if G.nodes[h].get("category") == "Gene"]
+        if len(genes) == 1:
+            return genes[0]
+        raise UnknownChoiceError("ambiguous node", query, hits)
+    pool = [n for n in G if ok(n)]
+    close = [n for n in pool if q in str(n).lower() or q in str(G.nodes[n].get("name", "")).lower()]
+    what = f"{category} node" if isinstance(category, str) else "node"
+    raise UnknownChoiceError(what, query, close or pool)
+
+
+def record_ids(G) -> list:
+    return sorted(n for n, c in G.nodes(data="category") if c == "CommunicationRecord")
+
+
+def _record_cancers(G, rec):
+    return {v for _, v, k in G.out_edges(rec, keys=True) if k == "IN_CONTEXT_OF"}
+
+
+def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) -> nx.MultiDiGraph:
+    """The part of the knowledge graph supported by matching communication records.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+    cancer : str, optional
+        A cancer id or name; keeps records in that cancer.
+    species : str, optional
+        ``human``, ``mouse`` or ``rat``.
+    evidence : str, optional
+        Minimum evidence level: ``in_vitro`` keeps all, ``in_vivo`` keeps
+        records with animal or patient data, ``patient_samples`` only those
+        with patient data.
+    model_system : str, optional
+        Keep records that used this model system.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A new graph. Edges that list supporting ``records`` keep only the
+        kept ones; an edge left with none is dropped. EV-machinery edges are
+        kept for the chosen cancer; drug edges when their target is kept.
+    """
+    if cancer is None and species is None and evidence is None and model_system is None:
+        return G.copy()
+    levels = ["in_vitro", "in_vivo", "patient_samples"]
+    if evidence is not None and evidence not in levels:
+        raise UnknownChoiceError("evidence level", evidence, levels)
+    if species is not None and species not in ("human", "mouse", "rat"):
+        raise UnknownChoiceError("species", species, ["human", "mouse", "rat"])
+    if model_system is not None and model_system not in levels:
+        raise UnknownChoiceError("model system", model_system, levels)
+    cancer_id = resolve_node(G, cancer, category="Cancer") if cancer else None
+    keep = set()
+    for rec in record_ids(G):
+        d = G.nodes[rec]
+        systems = set(d.get("model_system", []))
+        if cancer_id and cancer_id not in _record_cancers(G, rec):
+            continue
+        if species and d.get("species") != species:
+            continue
+        if model_system and model_system not in systems:
+            continue
+        if evidence and not any(levels.index(s) >= levels.index(evidence) for s in systems):
+            continue
+        keep.add(rec)
+    if not keep:
+        raise InputError("no communication record matches this context")
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    cat = nx.get_node_attributes(G, "category")
+    for u, v, k, d in G.edges(keys=True, data=True):
+        recs = d.get("records")
+        if cat[u] == "CommunicationRecord" or cat[v] == "CommunicationRecord":
+            rec = u if cat[u] == "CommunicationRecord" else v
+            if rec not in keep:
+                continue
+            H.add_edge(u, v, key=k, **d)
+        elif recs is not None:
+            kept = [r for r in recs if r in keep]
+            if kept:
+                pmids = sorted({p for r in kept for p in G.nodes[r].get("pmids", [])} & set(d.get("pmids", [])),
+                               key=int)
+                H.add_edge(u, v, key=k, **{**d, "records": kept, "pmids": pmids or d.get("pmids", [])})
+    nodes_in = set(H)
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k == "EV_MACHINERY_IN" or k == "MACHINERY_DRIVES":
+            if cancer_id and cancer_id not in d.get("cancers", []):
+                continue
+            if k == "EV_MACHINERY_IN" and v not in nodes_in:
+                continue
+            H.add_edge(u, v, key=k, **d)
+        elif k in ("PRODUCT_OF", "TARGETS") and (u in nodes_in or v in nodes_in):
+            H.add_edge(u, v, key=k, **d)
+        elif cat[u] == "BiomarkerClaim":
+            claim_cancers = {t for _, t, kk in G.out_edges(u, keys=True) if kk == "IN_CONTEXT_OF"}
+            if cancer_id is None or cancer_id in claim_cancers:
+                H.add_edge(u, v, key=k, **d)
+    for n in H:
+        H.nodes[n].update(G.nodes[n])
+    return H
+
+
+def candidates(G, which="all") -> list:
+    """Candidate node ids of a kind (see :data:`CANDIDATE_SETS`), sorted.
+
+    ``cargo``: EV cargo molecules. ``targets``: genes a cargo regulates.
+    ``machinery``: EV biogenesis, loading, secretion and uptake genes.
+    ``receptors``: genes that EV cargo *activates* (receptors such as TLR8
+    and other effectors switched on by a cargo). ``genes``: all genes.
+    ``drugs``: drugs and inhibitors. ``all``: cargo, genes and drugs.
+    ``cells``: cell types.
+    """
+    if which not in CANDIDATE_SETS:
+        raise UnknownChoiceError("candidate set", which, CANDIDATE_SETS)
+    cat = nx.get_node_attributes(G, "category")
+    edges = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)]
+    if which == "cargo":
+        out = {n for n, c in cat.items() if c in CARGO}
+    elif which == "targets":
+        out = {v for u, v, k, _ in edges if k == "REGULATES"}
+    elif which == "machinery":
+        out = {u for u, v, k, _ in edges if k in ("EV_MACHINERY_IN", "MACHINERY_DRIVES")}
+    elif which == "receptors":
+        out = {v for u, v, k, d in edges if k == "REGULATES" and d.get("effect") == "activates"}
+    elif which == "genes":
+        out = {n for n, c in cat.items() if c == "Gene"}
+    elif which == "drugs":
+        out = {n for n, c in cat.items() if c == "Drug"}
+    elif which == "cells":
+        out = {n for n, c in cat.items() if c == "CellType"}
+    else:
+        out = {n for n, c in cat.items() if c in CARGO or c in ("Gene", "Drug")}
+    # a candidate must take part in the network
+    return sorted(n for n in out if G.degree(n) > 0)
+
+
+def context_seeds(G, context) -> list:
+    """Seed nodes for personalised PageRank from a cancer, phenotype, cell type or node ids.
+
+    A cancer or a cell type seeds the communication records in that cancer or
+    released by that cell type; any other node seeds itself.
+    """
+    if isinstance(context, str):
+        context = [context]
+    seeds = []
+    for item in context or []:
+        node = resolve_node(G, item)
+        category = G.nodes[node].get("category")
+        if category == "Cancer":
+            seeds += [u for u, _, k in G.in_edges(node, keys=True) if k == "IN_CONTEXT_OF"
+                      and G.nodes[u].get("category") == "CommunicationRecord"]
+        elif category == "CellType":
+            seeds += [v for _, v, k in G.out_edges(node, keys=True) if k == "RELEASES"] or [node]
+        else:
+            seeds.append(node)
+    return sorted(set(seeds))

@@ -1,0 +1,39 @@
+"""The ``evgraph`` command line. Only this package wires loaders, analysis, db and viz together."""
+
+from __future__ import annotations
+
+import typer
+
+from evgraph import __version__
+from evgraph.cli import info, kbcommands, rank
+
+app = typer.Typer(
+    name="evgraph",
+    help="Extracellular-vesicle communication networks in cancer: a cited knowledge graph and "
+    "centrality ranking of candidate therapeutic targets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"evgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+):
+    """evgraph: EV-mediated tumour-microenvironment communication, cited and ranked."""
+
+
+rank.register(app)
+info.register(app)
+kbcommands.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,233 @@
+"""``evgraph rank`` and ``evgraph explain``: the main job."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from evgraph.cli._common import (
+    DEFAULT_KB, KbOption, emit, fail, handle_errors, is_terminal, load_graph, print_table, to_json,
+)
+
+CANDIDATES = ("cargo", "targets", "machinery", "receptors", "genes", "drugs", "all", "cells")
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _split_methods(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    from evgraph.analysis.methods import DEFAULT_METHODS, METHODS
+
+    out: list[str] = []
+    for v in values:
+        for name in v.split(","):
+            name = name.strip()
+            if name == "default":
+                out += list(DEFAULT_METHODS)
+            elif name == "all":
+                out += [m for m in METHODS if not METHODS[m].needs_seeds]
+            elif name == "cytohubba":
+                out += ["mcc", "dmnc", "mnc", "epc", "bottleneck", "eccentricity", "radiality", "stress"]
+            elif name:
+                out.append(name)
+    return list(dict.fromkeys(out))
+
+
+def _csv(records: list[dict]) -> str:
+    import io
+
+    import pandas as pd
+
+    flat = [{k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()} for r in records]
+    buf = io.StringIO()
+    pd.DataFrame(flat).to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def _fmt(x, nd=3):
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return f"{x:.{nd}g}"
+    return str(x)
+
+
+def _output(records, format, out, print_table_fn):
+    """JSON or CSV to a file or stdout; the table (terminal or piped text) to stdout only."""
+    if format == Format.json:
+        emit(to_json(records), out)
+    elif format == Format.csv:
+        emit(_csv(records), out)
+    elif out is not None:
+        raise fail("--out needs --format csv or json")
+    else:
+        print_table_fn()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @handle_errors
+    def rank(
+        method: Annotated[list[str] | None, typer.Option(
+            "--method", "-m", help="Method(s), repeat or comma-separate; 'default', 'cytohubba', 'all'. "
+            "See 'evgraph methods'.")] = None,
+        cancer: Annotated[str | None, typer.Option(help="Restrict to a cancer (id or name).")] = None,
+        context: Annotated[list[str] | None, typer.Option(
+            "--context", "--seed-node", help="Seeds for personalised PageRank: a cancer, phenotype, cell type "
+            "or node id. Repeatable.")] = None,
+        candidates: Annotated[str, typer.Option(help=f"Candidates: {', '.join(CANDIDATES)}.")] = "all",
+        top: Annotated[int, typer.Option(help="Show the best N (0 = all).")] = 20,
+        bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates over records (rank intervals).")] = 0,
+        permutations: Annotated[int, typer.Option(help="Degree-preserving permutations (p-values).")] = 0,
+        random_seed: Annotated[int, typer.Option("--random-seed", help="Seed of every random step.")] = 0,
+        consensus: Annotated[str, typer.Option(help="Consensus: rra (robust rank aggregation) or borda.")] = "rra",
+        species: Annotated[str | None, typer.Option(help="Restrict to records in human, mouse or rat.")] = None,
+        evidence: Annotated[str | None, typer.Option(
+            help="Minimum evidence: in_vitro, in_vivo or patient_samples.")] = None,
+        model_system: Annotated[str | None, typer.Option(
+            "--model-system", help="Keep records that used in_vitro, in_vivo or patient_samples.")] = None,
+        engine: Annotated[str, typer.Option(help="auto, networkx or igraph.")] = "auto",
+        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for bootstrap/permutations.")] = 1,
+        format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+        kb: KbOption = DEFAULT_KB,
+    ):
+        """Rank candidate therapeutic targets by network centrality, with consensus, rank
+        intervals, permutation p-values, PMIDs and known drugs."""
+        if candidates not in CANDIDATES:
+            raise fail(f"unknown candidate set {candidates!r}; valid choices: {', '.join(CANDIDATES)}")
+        if top < 0:
+            raise fail("--top must be >= 0")
+        G = load_graph(kb)
+        if candidates == "cells":
+            _rank_cells(G, cancer, species, evidence, model_system, consensus, top, format, out,
+                        bootstrap or permutations or method)
+            return
+        from evgraph.analysis.ranking import rank_targets
+
+        res = rank_targets(G, methods=_split_methods(method), candidates=candidates, cancer=cancer,
+                           species=species, evidence=evidence, model_system=model_system, context=context,
+                           consensus=consensus, bootstrap=bootstrap, permutations=permutations,
+                           seed=random_seed, engine=engine, n_jobs=jobs)
+        records = res.records(top or None)
+        _output(records, format, out, lambda: _print_rank(res, records))
+
+    def _rank_cells(G, cancer, species, evidence, model_system, consensus, top, format, out, extra):
+        if extra:
+            raise fail("--method, --bootstrap and --permutations apply to molecular candidates; "
+                       "cell types are ranked by their four roles")
+        from evgraph.analysis.context import restrict
+        from evgraph.analysis.roles import rank_cells
+
+        H = restrict(G, cancer=cancer, species=species, evidence=evidence, model_system=model_system)
+        df = rank_cells(H, consensus=consensus)
+        if top:
+            df = df.head(top)
+        records = [{k: (round(v, 6) if isinstance(v, float) else v) for k, v in r.items()}
+                   for r in df.to_dict("records")]
+        _output(records, format, out, lambda: _print_cells(records))
+
+    def _print_cells(records):
+        cols = ["rank", "name", "main_role", "score", "sender", "receiver", "mediator", "influencer", "records"]
+        rows = [[r["rank"], r["name"], r["main_role"], _fmt(r["score"]),
+                 *[f"{_fmt(r[f'{x}_score'])} (#{r[f'{x}_rank']})" for x in
+                   ("sender", "receiver", "mediator", "influencer")], r["records"]] for r in records]
+        print_table("Cell-type roles in EV communication", cols, rows,
+                    caption="sender/receiver: weighted out/in-degree; mediator: betweenness; "
+                    "influencer: information centrality; score: -log10 RRA rho across roles")
+
+    def _print_rank(res, records):
+        methods = res.params["methods"]
+        cols = ["rank", "id", "name", "category", "score", "interval", "p", "PMIDs", "drugs"]
+        cols += [f"#{m}" for m in methods]
+        rows = []
+        for r in records:
+            interval = "" if r.get("rank_low") is None else f"{r['rank_low']}-{r['rank_high']}"
+            rows.append([r["rank"], r["id"], r["name"], r["category"], _fmt(r["score"]), interval,
+                         _fmt(r.get("p_value"), 2), r["n_pmids"], ", ".join(r["drugs"]),
+                         *[r[f"{m}_rank"] for m in methods]])
+        tau = res.agreement.get("mean_kendall_tau")
+        p = res.params
+        caption = (f"{p['n_candidates']} {p['candidates']} candidates; graph {p['graph']['nodes']} nodes, "
+                   f"{p['graph']['edges']} edges; engine {p['engine']}; consensus {p['consensus']}"
+                   f"{'' if tau is None else f'; mean Kendall tau between methods {tau:.2f}'}. "
+                   "score: -log10 RRA rho (higher = more consistently top-ranked); interval: "
+                   f"{int(p['ci'] * 100)}% bootstrap rank interval; p: permutation p-value.")
+        title = "Candidate therapeutic targets" + (f" in {p['cancer']}" if p["cancer"] else "")
+        print_table(title, cols, rows, caption=caption)
+
+    @app.command()
+    @handle_errors
+    def explain(
+        node: Annotated[str, typer.Argument(help="A node id, name or symbol (e.g. PTEN, hsa-miR-21-5p).")],
+        cancer: Annotated[str | None, typer.Option(help="Restrict to a cancer (id or name).")] = None,
+        top: Annotated[int, typer.Option(help="How many evidence chains to show.")] = 5,
+        method: Annotated[list[str] | None, typer.Option("--method", "-m", help="Methods for the scores.")] = None,
+        format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+        kb: KbOption = DEFAULT_KB,
+    ):
+        """Why a candidate ranks where it does: its evidence chains (each step with PMIDs)
+        and its per-method scores and ranks."""
+        if format == Format.csv:
+            raise fail("explain supports --format table or json")
+        from evgraph.analysis.context import candidates as all_candidates
+        from evgraph.analysis.context import resolve_node, restrict
+        from evgraph.analysis.explain import explain_node
+        from evgraph.analysis.ranking import rank_targets
+
+        G = load_graph(kb)
+        result = explain_node(G, node, cancer=cancer, top=top)
+        H = restrict(G, cancer=cancer) if cancer else G
+        nid = resolve_node(H, node)
+        ranking = None
+        if nid in all_candidates(H, "all"):
+            res = rank_targets(G, methods=_split_methods(method), candidates="all", cancer=cancer)
+            row = res.table.set_index("id").loc[nid]
+            ranking = {"rank": int(row["rank"]), "of": len(res.table), "score": round(float(row["score"]), 6),
+                       "methods": {m: {"score": round(float(row[f"{m}_score"]), 6), "rank": int(row[f"{m}_rank"])}
+                                   for m in res.params["methods"]}}
+        result["ranking"] = ranking
+        if format == Format.json:
+            typer.echo(to_json(result), nl=False)
+            return
+        _print_explain(result)
+
+    def _print_explain(result):
+        from rich.console import Console
+        from rich.markup import escape
+
+        console = Console(highlight=False, soft_wrap=not is_terminal())
+        console.print(f"[bold]{escape(result['name'])}[/bold] ({escape(result['id'])}, {result['category']})"
+                      + (f" in {escape(result['cancer'])}" if result["cancer"] else ""))
+        r = result["ranking"]
+        if r:
+            console.print(f"consensus rank {r['rank']} of {r['of']} (score {r['score']:.3g})")
+            for m, v in r["methods"].items():
+                console.print(f"  {m:<14} rank {v['rank']:>4}   score {v['score']:.4g}")
+        else:
+            console.print("not a ranked candidate (cargo, gene or drug); evidence chains only")
+        console.print(f"{result['n_chains']} evidence chain(s); showing {len(result['chains'])}:")
+        for i, chain in enumerate(result["chains"], 1):
+            console.print(f"[bold]{i}.[/bold] support {chain['score']:.3g}")
+            for s in chain["steps"]:
+                effect = f" ({s['effect']})" if s.get("effect") else ""
+                pmids = ", ".join(s["pmids"]) or "identifier mapping"
+                console.print(f"   {escape(s['source_name'])} -[{s['type']}{effect}]-> {escape(s['target_name'])}"
+                              f"   PMID {pmids}; {s['evidence_level']}")
+
+    @app.command()
+    def methods():
+        """List the ranking methods with their references."""
+        from evgraph.analysis.methods import DEFAULT_METHODS, METHODS
+
+        rows = [[m.name, "yes" if m.name in DEFAULT_METHODS else "", m.description, m.reference]
+                for m in METHODS.values()]
+        print_table("Ranking methods", ["method", "default", "what", "reference"], rows)

@@ -1,0 +1,155 @@
+"""Reading and writing canonical tables and graphs: CSV, node-link JSON, GraphML.
+
+CSV is the canonical exchange format (``nodes.csv`` and ``edges.csv``, list
+cells ``;``-joined, types restored from the schema on reading), so an export
+can be read back with ``--kb`` and loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from evgraph.errors import Problem, ValidationError
+from evgraph.model import communications, from_graph
+from evgraph.schema import Schema, load_schema
+from evgraph.tables import EDGE_COLUMNS, NODE_COLUMNS, ORIGIN, Tables
+
+__all__ = [
+    "write_csv",
+    "read_csv_tables",
+    "write_json",
+    "read_json",
+    "write_graphml",
+    "FORMATS",
+]
+
+FORMATS = ("csv", "json", "graphml")
+LIST_SEP = ";"
+
+
+def _ordered(df: pd.DataFrame, first: tuple[str, ...]) -> pd.DataFrame:
+    cols = [c for c in first if c in df.columns] + sorted(c for c in df.columns if c not in first and c != ORIGIN)
+    return df[cols]
+
+
+def _flatten(df: pd.DataFrame, lists: frozenset[str]) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if col in lists or out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(lambda v: LIST_SEP.join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def write_csv(G: nx.MultiDiGraph, folder: str | Path, *, schema: Schema | None = None) -> list[Path]:
+    """Write ``nodes.csv``, ``edges.csv``, ``communications.csv`` and ``meta.json``."""
+    schema = schema or load_schema()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    t = from_graph(G)
+    lists = schema.list_properties()
+    paths = [folder / "nodes.csv", folder / "edges.csv", folder / "communications.csv", folder / "meta.json"]
+    _flatten(_ordered(t.nodes, NODE_COLUMNS), lists).to_csv(paths[0], index=False)
+    _flatten(_ordered(t.edges, EDGE_COLUMNS), lists).to_csv(paths[1], index=False)
+    communications(G).to_csv(paths[2], index=False)
+    paths[3].write_text(json.dumps(G.graph, indent=1, sort_keys=True, default=str), "utf-8")
+    return paths
+
+
+def _parse_column(series: pd.Series, typ: str | None, name: str, file: str, problems: list[Problem]) -> pd.Series:
+    def parse(v, lineno):
+        if v is None or (isinstance(v, float) and v != v) or v == "":
+            return None
+        if typ == "list[str]":
+            return [x for x in str(v).split(LIST_SEP) if x]
+        if typ == "int":
+            try:
+                return int(float(v))
+            except ValueError:
+                problems.append(Problem(file, lineno, name, f"{v!r} is not an integer"))
+        if typ == "float":
+            try:
+                return float(v)
+            except ValueError:
+                problems.append(Problem(file, lineno, name, f"{v!r} is not a number"))
+        if typ == "bool":
+            return str(v).lower() in ("true", "1", "yes")
+        return v
+
+    return pd.Series([parse(v, i + 2) for i, v in enumerate(series)], index=series.index, dtype=object)
+
+
+def read_csv_tables(folder: str | Path, *, schema: Schema | None = None) -> Tables:
+    """Read ``nodes.csv`` and ``edges.csv`` written by :func:`write_csv` (or by a user)."""
+    schema = schema or load_schema()
+    folder = Path(folder)
+    frames = {}
+    problems: list[Problem] = []
+    for name, required in (("nodes.csv", NODE_COLUMNS), ("edges.csv", ("source", "target", "type"))):
+        path = folder / name
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        except FileNotFoundError:
+            raise ValidationError([Problem(str(path), 0, "", "file not found")]) from None
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+            raise ValidationError([Problem(str(path), 0, "", f"cannot parse CSV: {err}")]) from None
+        missing = [c for c in required if c not in df.columns]
+        if missing:
+            raise ValidationError([Problem(str(path), 1, c, "required column is missing") for c in missing])
+        df = df.astype(object)
+        for col in df.columns:
+            typ = schema.property_type(col)
+            if col in ("id", "category", "source", "target", "type"):
+                typ = "str"
+            df[col] = _parse_column(df[col], typ, col, str(path), problems)
+        if name == "edges.csv" and "pmids" in df.columns:
+            # every edge has a PMID list, possibly empty (identifier mappings cite none)
+            df["pmids"] = df["pmids"].map(lambda v: [] if v is None else v)
+        df[ORIGIN] = [f"{path}:{i + 2}" for i in range(len(df))]
+        frames[name] = df
+    if problems:
+        raise ValidationError(problems)
+    meta = {}
+    if (folder / "meta.json").exists():
+        meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    return Tables(frames["nodes.csv"], frames["edges.csv"], meta)
+
+
+def write_json(G: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write node-link JSON (``nodes`` and ``edges`` keys)."""
+    data = nx.node_link_data(G, edges="edges")
+    Path(path).write_text(json.dumps(data, default=str), "utf-8")
+    return Path(path)
+
+
+def read_json(path: str | Path) -> Tables:
+    """Read node-link JSON written by :func:`write_json` back into tables."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+        G = nx.node_link_graph(data, edges="edges", directed=True, multigraph=True)
+    except (OSError, ValueError, KeyError, nx.NetworkXError) as err:
+        raise ValidationError([Problem(str(path), 0, "", f"not a node-link JSON graph: {err}")]) from None
+    return from_graph(G)
+
+
+def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write GraphML for Cytoscape: lists become ``;``-joined strings, ``name`` is the label."""
+    H = nx.MultiDiGraph()
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **{k: _scalar(v) for k, v in d.items() if v is not None})
+    for u, v, k, d in G.edges(keys=True, data=True):
+        H.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in d.items() if b is not None})
+    nx.write_graphml(H, path)
+    return Path(path)
+
+
+def _scalar(v):
+    if isinstance(v, (list, tuple)):
+        return LIST_SEP.join(map(str, v))
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+

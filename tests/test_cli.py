@@ -1,0 +1,171 @@
+"""Every CLI command and format, through Typer's runner and as a real subprocess."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from evgraph.cli import app
+from tests.test_loader_curated import MIN_RECORDS
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_help_and_version():
+    r = run("--help")
+    assert r.exit_code == 0 and "rank" in r.output and "explain" in r.output
+    assert run("--version").output.startswith("evgraph ")
+
+
+def test_info_json_and_table():
+    r = run("info", "--format", "json")
+    assert r.exit_code == 0
+    data = json.loads(r.output)
+    assert {"nodes", "edges", "communications", "cancers", "cell_types", "pmids", "version"} <= set(data)
+    assert data["communications"] >= MIN_RECORDS and data["cancers"] >= 12 and data["cell_types"] >= 15
+    assert data["nodes"]["CommunicationRecord"] == data["communications"]
+    t = run("info")
+    assert t.exit_code == 0 and "CommunicationRecord" in t.output
+
+
+def test_validate_bundled_and_bad(make_kb, tmp_path):
+    r = run("validate")
+    assert r.exit_code == 0, r.output
+    assert "ok" in r.output
+    folder = make_kb()
+    text = (folder / "communications.tsv").read_text().replace("24735924", "24735x24")
+    (folder / "communications.tsv").write_text(text)
+    bad = run("validate", str(folder))
+    assert bad.exit_code == 1
+    assert "communications.tsv:2: column 'pmids': PMID '24735x24' is not numeric" in bad.output
+    assert "Traceback" not in bad.output
+
+
+def test_validate_reports_missing_reference(make_kb):
+    folder = make_kb(files={"references.tsv": "pmid\tfirst_author\tyear\tjournal\ttitle\n24735924\tZhou\t2014\tCC\tt\n"})
+    r = run("validate", str(folder))
+    assert r.exit_code == 1
+    assert "PMID 1 is not in references.tsv" in r.output
+
+
+def test_export_csv_round_trip(tmp_path):
+    out = tmp_path / "csv"
+    assert run("export", "--format", "csv", "--out", str(out)).exit_code == 0
+    for name in ("nodes.csv", "edges.csv", "communications.csv"):
+        assert (out / name).exists()
+    import pandas as pd
+
+    comm = pd.read_csv(out / "communications.csv", dtype=str)
+    for col in ["id", "donor_cell", "cargo", "cargo_type", "recipient_cell", "cancer", "target_genes",
+                "phenotypes", "pmids", "species", "model_system"]:
+        assert col in comm.columns
+    edges = pd.read_csv(out / "edges.csv", dtype=str)
+    assert {"source", "target", "type", "pmids"} <= set(edges.columns)
+    a = json.loads(run("info", "-f", "json").output)
+    b = json.loads(run("info", "-f", "json", "--kb", str(out)).output)
+    assert a == b
+    # re-import gives the same graph, attribute for attribute
+    from evgraph.loaders import load_kb
+    from evgraph.model import to_graph
+
+    G, H = to_graph(load_kb()), to_graph(load_kb(out))
+    assert set(G.edges(keys=True)) == set(H.edges(keys=True))
+    for n in G:
+        assert G.nodes[n] == H.nodes[n], n
+    for u, v, k in G.edges(keys=True):
+        assert G.edges[u, v, k] == H.edges[u, v, k], (u, v, k)
+
+
+def test_export_json_and_graphml(tmp_path):
+    js = tmp_path / "g.json"
+    assert run("export", "-f", "json", "--out", str(js)).exit_code == 0
+    data = json.loads(js.read_text())
+    assert "nodes" in data and "edges" in data
+    assert json.loads(run("info", "-f", "json", "--kb", str(js)).output)["communications"] >= MIN_RECORDS
+    gml = tmp_path / "g.graphml"
+    assert run("export", "-f", "graphml", "--out", str(gml)).exit_code == 0
+    import networkx as nx
+
+    G = nx.read_graphml(gml)
+    some = next(d for _, d in G.nodes(data=True) if d.get("category") == "CommunicationRecord")
+    assert isinstance(some["pmids"], str) and "name" in some
+
+
+def test_rank_json_is_complete_and_deterministic():
+    args = ["rank", "--format", "json", "--top", "25", "--bootstrap", "10", "--permutations", "5",
+            "--random-seed", "1"]
+    a, b = run(*args), run(*args)
+    assert a.exit_code == 0
+    assert a.output == b.output
+    rows = json.loads(a.output)
+    assert len(rows) == 25
+    for r in rows:
+        for key in ["rank", "id", "name", "category", "score", "rank_low", "rank_high", "p_value", "n_pmids",
+                    "drugs", "degree_score", "pagerank_score"]:
+            assert key in r
+        assert r["rank_low"] <= r["rank_high"]
+    assert [r["rank"] for r in rows] == list(range(1, 26))
+
+
+def test_rank_csv_table_cells_and_options(tmp_path):
+    out = tmp_path / "r.csv"
+    r = run("rank", "-f", "csv", "--out", str(out), "--cancer", "breast cancer", "--candidates", "cargo",
+            "--method", "degree,betweenness", "--context", "breast cancer")
+    assert r.exit_code == 0
+    header = out.read_text().splitlines()[0].split(",")
+    assert {"rank", "id", "degree_rank", "ppr_rank"} <= set(header)
+    t = run("rank", "--top", "5")
+    assert t.exit_code == 0 and "PTEN" in t.output or "\t" in t.output
+    cells = run("rank", "--candidates", "cells", "-f", "json")
+    assert cells.exit_code == 0
+    assert json.loads(cells.output)[0]["main_role"] in {"sender", "receiver", "mediator", "influencer"}
+    assert run("rank", "--candidates", "machinery", "--method", "cytohubba", "-f", "json").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["rank", "--method", "nope"], "unknown method 'nope'; valid choices:"),
+        (["rank", "--cancer", "nope"], "unknown Cancer node 'nope'; valid choices:"),
+        (["rank", "--candidates", "stuff"], "unknown candidate set 'stuff'; valid choices:"),
+        (["rank", "--context", "nope"], "unknown node 'nope'"),
+        (["rank", "--evidence", "great"], "unknown evidence level 'great'"),
+        (["rank", "--kb", "/no/such/dir"], "no such file or folder"),
+        (["rank", "--candidates", "cells", "--bootstrap", "3"], "apply to molecular candidates"),
+        (["explain", "NOT_A_NODE_123"], "unknown node 'NOT_A_NODE_123'"),
+        (["export", "--out", "x.csv", "--format", "xml"], "Invalid value"),
+    ],
+)
+def test_bad_input_is_a_clear_error(args, message):
+    r = run(*args)
+    assert r.exit_code != 0
+    assert message in r.output
+    assert "Traceback" not in r.output
+
+
+def test_explain_table_and_json():
+    r = run("explain", "PTEN", "--top", "2")
+    assert r.exit_code == 0 and "consensus rank" in r.output and "PMID" in r.output
+    j = json.loads(run("explain", "hsa-miR-105-5p", "-f", "json").output)
+    assert j["ranking"]["rank"] >= 1 and j["chains"]
+    assert set(j["ranking"]["methods"]) >= {"degree", "pagerank"}
+    ph = json.loads(run("explain", "angiogenesis", "-f", "json").output)
+    assert ph["ranking"] is None and ph["n_chains"] > 0
+
+
+def test_methods_lists_references():
+    r = run("methods")
+    assert r.exit_code == 0 and "Kolde" not in r.output and "Brandes" in r.output
+
+
+def test_console_script_exit_code(tmp_path):
+    exe = [sys.executable, "-m", "evgraph", "rank", "--method", "nope"]
+    p = subprocess.run(exe, capture_output=True, text=True)
+    assert p.returncode == 1
+    assert "unknown method" in p.stderr and "Traceback" not in p.stderr
