@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Keep the CLI's graph cache out of the user's home while testing.
+os.environ.setdefault("EVGRAPH_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "evgraph"))
+
 from evgraph.loaders import load_kb
 from evgraph.loaders.curated import COMMUNICATION_COLUMNS
 from evgraph.model import to_graph

@@ -1,23 +1,33 @@
 """Network analysis: projection, centralities, consensus, uncertainty, explanations.
 
 Imports only the core (:mod:`evgraph.schema`, :mod:`evgraph.tables`,
-:mod:`evgraph.model`); never loaders, db or viz.
+:mod:`evgraph.model`); never loaders, db or viz. Names are loaded on first
+use (PEP 562) so that ``evgraph rank`` does not pay for modules it does not run.
 """
 
-from evgraph.analysis.consensus import agreement, borda, kendall_tau, rra, top_k_overlap
-from evgraph.analysis.context import CANDIDATE_SETS, candidates, context_seeds, resolve_node, restrict
-from evgraph.analysis.explain import evidence_chains, explain_node
-from evgraph.analysis.methods import DEFAULT_METHODS, METHODS, get_method, run_method
-from evgraph.analysis.network import ENGINES, Network
-from evgraph.analysis.projection import edge_weight, project
-from evgraph.analysis.ranking import RankResult, rank_targets
-from evgraph.analysis.roles import cell_network, cell_roles, rank_cells
-from evgraph.analysis.uncertainty import bootstrap_ranks, permutation_pvalues, xswap
+from importlib import import_module
 
-__all__ = [
-    "CANDIDATE_SETS", "DEFAULT_METHODS", "ENGINES", "METHODS", "Network", "RankResult",
-    "agreement", "borda", "bootstrap_ranks", "candidates", "cell_network", "cell_roles",
-    "context_seeds", "edge_weight", "evidence_chains", "explain_node", "get_method", "kendall_tau",
-    "permutation_pvalues", "project", "rank_cells", "rank_targets", "resolve_node", "restrict",
-    "rra", "run_method", "top_k_overlap", "xswap",
-]
+_EXPORTS = {
+    "agreement": "consensus", "borda": "consensus", "kendall_tau": "consensus", "rra": "consensus",
+    "rra_matrix": "consensus", "top_k_overlap": "consensus",
+    "CANDIDATE_SETS": "context", "candidates": "context", "context_seeds": "context",
+    "resolve_node": "context", "restrict": "context",
+    "evidence_chains": "explain", "explain_node": "explain",
+    "DEFAULT_METHODS": "methods", "METHODS": "methods", "get_method": "methods", "run_method": "methods",
+    "ENGINES": "network", "Network": "network",
+    "edge_weight": "projection", "project": "projection",
+    "RankResult": "ranking", "rank_targets": "ranking",
+    "cell_network": "roles", "cell_roles": "roles", "rank_cells": "roles",
+    "bootstrap_ranks": "uncertainty", "permutation_pvalues": "uncertainty", "xswap": "uncertainty",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(import_module(f"evgraph.analysis.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'evgraph.analysis' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

@@ -112,7 +112,7 @@ def harmonic(G, *, distance="distance"):
     return _floats(nx.harmonic_centrality(undirected(G), distance=distance))
 
 
-def katz(G, *, alpha=0.5, weight="weight"):
+def katz(G, *, alpha=0.5, weight="weight", tol=1e-12, max_iter=10_000):
     """Katz centrality on the symmetrised graph (Katz 1953).
 
     Katz counts walks of every length with attenuation, so unlike plain
@@ -120,8 +120,10 @@ def katz(G, *, alpha=0.5, weight="weight"):
     gives every component non-zero scores. The attenuation is
     ``alpha / d_max`` with ``d_max`` the largest weighted degree: ``d_max``
     bounds the spectral radius, so the series converges for any
-    ``alpha < 1`` without an eigenvalue computation. Scores are normalised
-    to unit Euclidean length.
+    ``alpha < 1`` without an eigenvalue computation. It is summed by Jacobi
+    iteration ``x <- a A x + 1`` on edge arrays (no sparse-matrix library
+    needed), which converges geometrically with ratio at most ``alpha``.
+    Scores (walks of length >= 1) are normalised to unit Euclidean length.
 
     Examples
     --------
@@ -129,20 +131,33 @@ def katz(G, *, alpha=0.5, weight="weight"):
     >>> s[1] > s[0] and round(s[0], 9) == round(s[2], 9)
     True
     """
-    import scipy.sparse as sp
-    from scipy.sparse.linalg import spsolve
-
     U = undirected(G)
     if len(U) == 0:
         return {}
     if not 0 < alpha < 1:
         raise ValueError("alpha must be in (0, 1)")
     nodes = list(U)
+    index = {v: i for i, v in enumerate(nodes)}
     n = len(nodes)
-    A = nx.to_scipy_sparse_array(U, nodelist=nodes, weight=weight, format="csc")
-    dmax = float(np.abs(A).sum(axis=1).max()) if A.nnz else 0.0
-    a = alpha / dmax if dmax > 0 else alpha
-    x = np.asarray(spsolve(sp.identity(n, format="csc") - a * A, np.ones(n))) - 1.0
+    m = U.number_of_edges()
+    src = np.empty(2 * m, dtype=np.int64)
+    dst = np.empty(2 * m, dtype=np.int64)
+    w = np.empty(2 * m)
+    for i, (u, v, d) in enumerate(U.edges(data=True)):
+        a, b = index[u], index[v]
+        src[2 * i], dst[2 * i], src[2 * i + 1], dst[2 * i + 1] = a, b, b, a
+        w[2 * i] = w[2 * i + 1] = d.get(weight, 1.0) if weight else 1.0
+    dmax = float(np.bincount(dst, weights=w, minlength=n).max()) if m else 0.0
+    att = alpha / dmax if dmax > 0 else alpha
+    ones = np.ones(n)
+    x = ones.copy()
+    for _ in range(max_iter):
+        new = att * np.bincount(dst, weights=w * x[src], minlength=n) + ones
+        done = np.abs(new - x).max() < tol
+        x = new
+        if done:
+            break
+    x = x - 1.0
     x = np.where(np.abs(x) < 1e-15, 0.0, x)
     norm = np.linalg.norm(x)
     if norm > 0:

@@ -5,45 +5,78 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 
-__all__ = ["ranks_from_scores", "rra", "borda", "kendall_tau", "top_k_overlap", "agreement"]
+__all__ = ["ranks_from_scores", "rra", "rra_matrix", "borda", "kendall_tau", "top_k_overlap", "agreement"]
 
 
 def ranks_from_scores(scores: dict, candidates, *, higher_is_better=True) -> dict:
     """Rank ``candidates`` by score: 1 is best; ties share the best (minimum) rank.
 
-    Candidates missing from ``scores`` score 0.
+    Candidates missing from ``scores`` score 0. Scores equal to 10 significant
+    digits (relative to the largest) tie: floating-point noise from the order
+    of summation must not decide a rank.
 
     Examples
     --------
     >>> ranks_from_scores({"a": 3, "b": 1, "c": 3}, ["a", "b", "c"])
     {'a': 1, 'b': 3, 'c': 1}
     """
-    s = pd.Series({c: float(scores.get(c, 0.0)) for c in candidates}, dtype=float)
-    if s.empty:
+    cands = list(candidates)
+    if not cands:
         return {}
-    r = s.rank(method="min", ascending=not higher_is_better)
-    return {c: int(v) for c, v in r.items()}
+    v = np.array([float(scores.get(c, 0.0)) for c in cands])
+    scale = float(np.abs(v).max())
+    if scale > 0:
+        v = np.round(v / scale, 10)
+    if higher_is_better:
+        v = -v
+    ordered = np.sort(v)
+    ranks = np.searchsorted(ordered, v, side="left") + 1
+    return {c: int(r) for c, r in zip(cands, ranks)}
 
 
-def _beta_cdf(x, a, b):
-    from scipy.special import betainc
+def _order_stat_p(x: np.ndarray, m: int) -> np.ndarray:
+    """P(k-th smallest of m uniforms <= x[:, k-1]) = P(Binomial(m, x) >= k), for k = 1..m.
 
-    return betainc(a, b, x)
+    This is the regularised incomplete beta function I_x(k, m - k + 1) for
+    integer arguments, written as a binomial tail to avoid importing scipy.
+    """
+    out = np.zeros_like(x)
+    for k in range(1, m + 1):
+        xk = x[:, k - 1]
+        tail = np.zeros_like(xk)
+        for j in range(k, m + 1):
+            tail += math.comb(m, j) * xk ** j * (1.0 - xk) ** (m - j)
+        out[:, k - 1] = tail
+    return np.clip(out, 0.0, 1.0)
 
 
-def rra(rank_table: pd.DataFrame) -> pd.Series:
+def rra_matrix(ranks: np.ndarray, n: int | None = None) -> np.ndarray:
+    """Robust rank aggregation on an ``items x methods`` array of ranks (1 = best).
+
+    ``n`` is the number of ranked items (the rows, by default).
+    """
+    ranks = np.asarray(ranks, dtype=float)
+    if ranks.size == 0:
+        return np.zeros(len(ranks))
+    n = n or ranks.shape[0]
+    m = ranks.shape[1]
+    norm = np.sort(ranks / n, axis=1)
+    return np.minimum(_order_stat_p(norm, m).min(axis=1) * m, 1.0)
+
+
+def rra(rank_table) -> "pd.Series":
     """Robust rank aggregation (Kolde et al. 2012, Bioinformatics 28:573).
 
-    ``rank_table`` has one row per item and one column per method, holding
-    ranks (1 = best). Each item's normalised ranks ``r/n`` are sorted; rho is
-    the smallest beta-distribution p-value of the k-th order statistic,
-    Bonferroni-corrected by the number of methods. Lower rho = more
-    consistently top-ranked than expected by chance.
+    ``rank_table`` is a DataFrame with one row per item and one column per
+    method, holding ranks (1 = best). Each item's normalised ranks ``r/n``
+    are sorted; rho is the smallest beta-distribution p-value of the k-th
+    order statistic, Bonferroni-corrected by the number of methods. Lower rho
+    = more consistently top-ranked than expected by chance.
 
     Examples
     --------
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"m1": [1, 2, 3], "m2": [1, 3, 2]}, index=["a", "b", "c"])
     >>> rho = rra(t)
     >>> rho.idxmin()
@@ -51,22 +84,17 @@ def rra(rank_table: pd.DataFrame) -> pd.Series:
     >>> round(float(rho["a"]), 4)
     0.2222
     """
-    n = len(rank_table)
-    m = rank_table.shape[1]
-    if n == 0:
-        return pd.Series(dtype=float)
-    norm = np.sort(rank_table.to_numpy(dtype=float) / n, axis=1)
-    k = np.arange(1, m + 1)
-    p = _beta_cdf(norm, k, m - k + 1)
-    rho = np.minimum(p.min(axis=1) * m, 1.0)
-    return pd.Series(rho, index=rank_table.index, name="rho")
+    import pandas as pd
+
+    return pd.Series(rra_matrix(rank_table.to_numpy(dtype=float)), index=rank_table.index, name="rho")
 
 
-def borda(rank_table: pd.DataFrame) -> pd.Series:
+def borda(rank_table) -> "pd.Series":
     """Borda count as the mean rank across methods (lower is better).
 
     Examples
     --------
+    >>> import pandas as pd
     >>> borda(pd.DataFrame({"m1": [1, 2], "m2": [2, 1]}, index=["a", "b"])).tolist()
     [1.5, 1.5]
     """

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
-from evgraph.analysis.consensus import agreement, borda, ranks_from_scores, rra
+from evgraph.analysis.consensus import agreement, ranks_from_scores, rra_matrix
 from evgraph.analysis.context import candidates as select_candidates
 from evgraph.analysis.context import context_seeds, restrict
 from evgraph.analysis.methods import DEFAULT_METHODS, METHODS, get_method, run_method
@@ -23,17 +22,24 @@ CONSENSUS = ("rra", "borda")
 
 @dataclass
 class RankResult:
-    """The ranked table, method agreement and the parameters that produced them."""
+    """The ranked rows (best first), method agreement and the parameters that produced them."""
 
-    table: pd.DataFrame
+    rows: list[dict]
     agreement: dict
     params: dict = field(default_factory=dict)
 
+    @property
+    def table(self):
+        """The rows as a pandas DataFrame (built on demand: pandas is slow to import)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows)
+
     def records(self, top: int | None = None) -> list[dict]:
-        """JSON-ready rows (lists kept, NaN as ``None``), best first."""
-        df = self.table if top is None else self.table.head(top)
+        """JSON-ready rows (lists kept, NaN as ``None``, floats to 6 decimals), best first."""
+        rows = self.rows if top is None else self.rows[:top]
         out = []
-        for row in df.to_dict("records"):
+        for row in rows:
             clean = {}
             for k, v in row.items():
                 if isinstance(v, float):
@@ -58,9 +64,10 @@ def score_candidates(net: Network, cands, methods, *, seeds=None, seed=None, con
         s = run_method(net, name, seed=seed, seeds=seeds)
         scores[name] = {c: float(s.get(c, 0.0)) for c in cands}
         ranks[name] = ranks_from_scores(scores[name], cands, higher_is_better=m.higher_is_better)
-    table = pd.DataFrame(ranks, index=list(cands), dtype=float)
-    mean_rank = borda(table)
-    cons = rra(table) if consensus == "rra" else mean_rank
+    cands = list(cands)
+    matrix = np.array([[ranks[m][c] for m in methods] for c in cands], dtype=float).reshape(len(cands), -1)
+    mean_rank = dict(zip(cands, matrix.mean(axis=1).tolist()))
+    cons = dict(zip(cands, rra_matrix(matrix).tolist())) if consensus == "rra" else mean_rank
     order = sorted(cands, key=lambda c: (cons[c], mean_rank[c], c))
     final = {c: i + 1 for i, c in enumerate(order)}
     return scores, ranks, cons, final
@@ -145,8 +152,8 @@ def rank_targets(
     >>> from evgraph.loaders import load_kb
     >>> from evgraph.model import to_graph
     >>> res = rank_targets(to_graph(load_kb()), candidates="cargo", methods=["degree", "pagerank"])
-    >>> int(res.table["rank"].iloc[0])
-    1
+    >>> res.rows[0]["rank"], res.rows[0]["category"] in ("MiRNA", "Protein", "LncRNA", "CircRNA")
+    (1, True)
     """
     methods = list(methods or DEFAULT_METHODS)
     for name in methods:
@@ -189,26 +196,21 @@ def rank_targets(
             row[METHODS[name].column] = scores[name][c]
             row[f"{name}_rank"] = ranks[name][c]
         rows.append(row)
-    table = pd.DataFrame(rows)
 
+    low = high = pv = {}
     if bootstrap:
         low, high = bootstrap_ranks(H, cands, methods, n=bootstrap, seed=seed, ci=ci, seeds=seeds,
                                     consensus=consensus, engine=net.engine, level_weights=level_weights,
                                     include_biomarkers=include_biomarkers, n_jobs=n_jobs)
-        table["rank_low"] = table["id"].map(low)
-        table["rank_high"] = table["id"].map(high)
-    else:
-        table["rank_low"] = None
-        table["rank_high"] = None
     if permutations:
         pv = permutation_pvalues(net, cands, methods, final, n=permutations, seed=seed, seeds=seeds,
                                  consensus=consensus, n_jobs=n_jobs)
-        table["p_value"] = table["id"].map(pv)
-    else:
-        table["p_value"] = None
-    table["n_pmids"] = [_n_pmids(H, c) for c in table["id"]]
-    table["drugs"] = [known_drugs(G, c) for c in table["id"]]
-    table = table.sort_values("rank").reset_index(drop=True)
+    for row in rows:
+        c = row["id"]
+        row["rank_low"], row["rank_high"], row["p_value"] = low.get(c), high.get(c), pv.get(c)
+        row["n_pmids"] = _n_pmids(H, c)
+        row["drugs"] = known_drugs(G, c)
+    rows.sort(key=lambda r: r["rank"])
     method_ranks = {m: ranks[m] for m in methods}
     params = {
         "methods": methods, "candidates": candidates, "cancer": cancer, "species": species,
@@ -217,4 +219,4 @@ def rank_targets(
         "seed": seed, "engine": net.engine, "n_candidates": len(cands),
         "graph": {"nodes": P.number_of_nodes(), "edges": P.number_of_edges()},
     }
-    return RankResult(table=table, agreement=agreement(method_ranks, k=min(10, len(cands))), params=params)
+    return RankResult(rows=rows, agreement=agreement(method_ranks, k=min(10, len(cands))), params=params)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Callable
@@ -49,12 +50,63 @@ def handle_errors(func: Callable) -> Callable:
     return wrapper
 
 
+def cache_dir() -> Path:
+    base = os.environ.get("EVGRAPH_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "evgraph")
+    return Path(base)
+
+
+def _bundled_fingerprint() -> str:
+    """Hash of everything the bundled graph is built from: schema, KB files, versions."""
+    import hashlib
+    from importlib import resources
+    from importlib.metadata import version
+
+    from evgraph import __version__
+
+    h = hashlib.sha256(f"{__version__}|{version('networkx')}|{sys.version_info[:2]}".encode())
+    root = resources.files("evgraph")
+    h.update(root.joinpath("schema.yaml").read_bytes())
+    kb = root.joinpath("data", "kb")
+    for item in sorted(kb.iterdir(), key=lambda p: p.name):
+        if item.is_file():
+            h.update(item.name.encode())
+            h.update(item.read_bytes())
+    return h.hexdigest()[:24]
+
+
 def load_graph(kb: list[str] | None):
-    """Load and merge the knowledge sources, then build the graph."""
+    """Load and merge the knowledge sources, then build the graph.
+
+    The bundled knowledge base alone is cached as a pickled graph in the user's
+    cache folder, keyed by a hash of its files, the schema and the versions, so
+    that the main job does not parse and validate it on every run.
+    """
+    import pickle
+
+    sources = kb or DEFAULT_KB
+    cached = None
+    if sources == DEFAULT_KB:
+        cached = cache_dir() / f"bundled-{_bundled_fingerprint()}.pickle"
+        try:
+            with open(cached, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            pass
     from evgraph.loaders import load_sources
     from evgraph.model import to_graph
 
-    return to_graph(load_sources(kb or DEFAULT_KB))
+    G = to_graph(load_sources(sources))
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(G, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)  # atomic: a concurrent reader never sees half a file
+        except OSError:
+            pass  # a read-only home only costs speed
+    return G
 
 
 def is_terminal() -> bool:

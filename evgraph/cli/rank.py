@@ -190,8 +190,8 @@ def register(app: typer.Typer) -> None:
         ranking = None
         if nid in all_candidates(H, "all"):
             res = rank_targets(G, methods=_split_methods(method), candidates="all", cancer=cancer)
-            row = res.table.set_index("id").loc[nid]
-            ranking = {"rank": int(row["rank"]), "of": len(res.table), "score": round(float(row["score"]), 6),
+            row = next(r for r in res.rows if r["id"] == nid)
+            ranking = {"rank": int(row["rank"]), "of": len(res.rows), "score": round(float(row["score"]), 6),
                        "methods": {m: {"score": round(float(row[f"{m}_score"]), 6), "rank": int(row[f"{m}_rank"])}
                                    for m in res.params["methods"]}}
         result["ranking"] = ranking
