@@ -16,12 +16,21 @@ __all__ = ["to_graph", "from_graph", "communications", "cargo_of", "nodes_of"]
 
 
 def _clean(row: dict) -> dict:
+    """Drop empty cells and restore schema types that pandas loses (an int column with
+    gaps becomes float) so every consumer sees the declared type."""
+    from evgraph.schema import load_schema
+
+    schema = load_schema()
     out = {}
     for k, v in row.items():
         if k == ORIGIN or v is None:
             continue
         if isinstance(v, float) and v != v:
             continue
+        if hasattr(v, "item") and not isinstance(v, (list, tuple)):
+            v = v.item()
+        if isinstance(v, float) and v.is_integer() and schema.property_type(k) == "int":
+            v = int(v)
         out[k] = v
     return out
 

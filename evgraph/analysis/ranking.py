@@ -51,7 +51,7 @@ class RankResult:
         return out
 
 
-def score_candidates(net: Network, cands, methods, *, seeds=None, seed=None, consensus="rra"):
+def score_candidates(net: Network, cands, methods, *, seeds=None, seed=None, consensus="rra", precomputed=None):
     """Per-method scores and ranks of ``cands`` and their consensus.
 
     Returns ``(scores, ranks, consensus_series, final_rank)`` where the
@@ -61,7 +61,10 @@ def score_candidates(net: Network, cands, methods, *, seeds=None, seed=None, con
     scores, ranks = {}, {}
     for name in methods:
         m = get_method(name)
-        s = run_method(net, name, seed=seed, seeds=seeds)
+        if precomputed and name in precomputed:
+            s = precomputed[name]
+        else:
+            s = run_method(net, name, seed=seed, seeds=seeds)
         scores[name] = {c: float(s.get(c, 0.0)) for c in cands}
         ranks[name] = ranks_from_scores(scores[name], cands, higher_is_better=m.higher_is_better)
     cands = list(cands)
@@ -113,6 +116,7 @@ def rank_targets(
     level_weights=None,
     include_biomarkers=False,
     n_jobs=1,
+    precomputed=None,
 ):
     """Rank candidate therapeutic targets in the EV communication network.
 
@@ -142,6 +146,10 @@ def rank_targets(
     engine : {"auto", "networkx", "igraph"}
     n_jobs : int, optional (default=1)
         Worker processes for bootstrap and permutations; results do not depend on it.
+    precomputed : dict, optional
+        ``{method: {node: score}}`` computed elsewhere (e.g. inside Neo4j with
+        GDS); those methods are not recomputed. Not combinable with the
+        bootstrap or permutations, which must recompute every replicate.
 
     Returns
     -------
@@ -164,6 +172,9 @@ def rank_targets(
         raise InputError("use evgraph.analysis.roles.rank_cells for cell-type roles")
     if bootstrap < 0 or permutations < 0:
         raise InputError("--bootstrap and --permutations must be >= 0")
+    if precomputed and (bootstrap or permutations):
+        raise InputError("scores computed elsewhere cannot be bootstrapped or permuted; "
+                         "use the networkx or igraph engine for --bootstrap and --permutations")
     if not 0 < ci < 1:
         raise InputError("ci must be between 0 and 1")
     H = restrict(G, cancer=cancer, species=species, evidence=evidence, model_system=model_system)
@@ -178,7 +189,8 @@ def rank_targets(
     P = project(H, level_weights=level_weights, include_biomarkers=include_biomarkers)
     cands = [c for c in cands if c in P]
     net = Network(P, engine)
-    scores, ranks, cons, final = score_candidates(net, cands, methods, seeds=seeds, seed=seed, consensus=consensus)
+    scores, ranks, cons, final = score_candidates(net, cands, methods, seeds=seeds, seed=seed, consensus=consensus,
+                                                  precomputed=precomputed)
 
     rows = []
     for c in cands:
@@ -216,7 +228,8 @@ def rank_targets(
         "methods": methods, "candidates": candidates, "cancer": cancer, "species": species,
         "evidence": evidence, "model_system": model_system, "context": context, "context_seeds": seeds,
         "consensus": consensus, "bootstrap": bootstrap, "permutations": permutations, "ci": ci,
-        "seed": seed, "engine": net.engine, "n_candidates": len(cands),
+        "seed": seed, "engine": "precomputed+" + net.engine if precomputed else net.engine,
+        "n_candidates": len(cands),
         "graph": {"nodes": P.number_of_nodes(), "edges": P.number_of_edges()},
     }
     return RankResult(rows=rows, agreement=agreement(method_ranks, k=min(10, len(cands))), params=params)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from evgraph import __version__
-from evgraph.cli import info, kbcommands, rank
+from evgraph.cli import db, info, kbcommands, rank
 
 app = typer.Typer(
     name="evgraph",
@@ -33,6 +33,7 @@ def _root(
 rank.register(app)
 info.register(app)
 kbcommands.register(app)
+db.register(app)
 
 
 def main() -> None:

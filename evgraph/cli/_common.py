@@ -67,6 +67,15 @@ def _bundled_fingerprint() -> str:
     h = hashlib.sha256(f"{__version__}|{version('networkx')}|{sys.version_info[:2]}".encode())
     root = resources.files("evgraph")
     h.update(root.joinpath("schema.yaml").read_bytes())
+    # the code that builds the graph is part of the key too (found without importing it)
+    from importlib.util import find_spec
+
+    for name in ("model.py", "tables.py", "schema.py"):
+        h.update(root.joinpath(name).read_bytes())
+    loaders = find_spec("evgraph.loaders")  # imports only the parent package, not the loaders
+    for folder in (loaders.submodule_search_locations or []) if loaders else []:
+        for path in sorted(Path(folder).glob("*.py")):
+            h.update(path.read_bytes())
     kb = root.joinpath("data", "kb")
     for item in sorted(kb.iterdir(), key=lambda p: p.name):
         if item.is_file():

@@ -94,7 +94,9 @@ def register(app: typer.Typer) -> None:
             help="Minimum evidence: in_vitro, in_vivo or patient_samples.")] = None,
         model_system: Annotated[str | None, typer.Option(
             "--model-system", help="Keep records that used in_vitro, in_vivo or patient_samples.")] = None,
-        engine: Annotated[str, typer.Option(help="auto, networkx or igraph.")] = "auto",
+        engine: Annotated[str, typer.Option(
+            help="auto, networkx, igraph, or neo4j (degree, PageRank and betweenness computed inside Neo4j "
+            "with GDS; connection from $NEO4J_URI, $NEO4J_USER, $NEO4J_PASSWORD).")] = "auto",
         jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for bootstrap/permutations.")] = 1,
         format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
@@ -113,12 +115,33 @@ def register(app: typer.Typer) -> None:
             return
         from evgraph.analysis.ranking import rank_targets
 
-        res = rank_targets(G, methods=_split_methods(method), candidates=candidates, cancer=cancer,
+        methods = _split_methods(method)
+        precomputed = None
+        if engine == "neo4j":
+            methods, precomputed = _neo4j_scores(G, methods, cancer, species, evidence, model_system, random_seed)
+            engine = "auto"
+        res = rank_targets(G, methods=methods, candidates=candidates, cancer=cancer,
                            species=species, evidence=evidence, model_system=model_system, context=context,
                            consensus=consensus, bootstrap=bootstrap, permutations=permutations,
-                           seed=random_seed, engine=engine, n_jobs=jobs)
+                           seed=random_seed, engine=engine, n_jobs=jobs, precomputed=precomputed)
         records = res.records(top or None)
         _output(records, format, out, lambda: _print_rank(res, records))
+
+    def _neo4j_scores(G, methods, cancer, species, evidence, model_system, seed):
+        """Scores from GDS inside Neo4j for the methods it offers (the database must hold the graph)."""
+        from evgraph.analysis.context import restrict
+        from evgraph.db.connection import Settings
+        from evgraph.db.gds import GDS_METHODS, gds_scores
+
+        methods = methods or list(GDS_METHODS)
+        outside = [m for m in methods if m not in GDS_METHODS and m != "ppr"]
+        if outside:
+            raise fail(f"--engine neo4j computes {', '.join(GDS_METHODS)}; not {', '.join(outside)}")
+        ids = None
+        if any(x is not None for x in (cancer, species, evidence, model_system)):
+            ids = sorted(restrict(G, cancer=cancer, species=species, evidence=evidence, model_system=model_system))
+        wanted = [m for m in methods if m in GDS_METHODS]
+        return methods, gds_scores(Settings.from_env(), wanted, node_ids=ids, seed=seed)
 
     def _rank_cells(G, cancer, species, evidence, model_system, consensus, top, format, out, extra):
         if extra:

@@ -1,0 +1,13 @@
+// name: biomarkers_for_cancer
+// description: EV biomarker claims for a cancer, optionally in one body fluid, best reported performance first; negative and disputed claims are listed with their status.
+// param cancer: string = "MONDO:0009831"   cancer (MONDO id; pancreatic cancer)
+// param fluid: string? = null              body fluid (UBERON id), or null for all
+// param metric: string? = null             e.g. AUC, sensitivity; null for all
+// example: evgraph db query biomarkers_for_cancer --param cancer=MONDO:0018177 --param metric=AUC
+MATCH (b:BiomarkerClaim)-[:IN_CONTEXT_OF]->(:Cancer {id: $cancer})
+MATCH (b)-[:IN_FLUID]->(u:BodyFluid)
+WHERE ($fluid IS NULL OR u.id = $fluid) AND ($metric IS NULL OR b.metric = $metric)
+MATCH (b)-[:MEASURES]->(x)
+RETURN b.id AS claim, collect(x.name) AS cargo, u.name AS fluid, b.use AS use, b.metric AS metric,
+       b.value AS value, b.cohort_size AS cohort_size, b.status AS status, b.pmids AS pmids
+ORDER BY CASE b.status WHEN 'supported' THEN 0 ELSE 1 END, b.value IS NULL, b.value DESC, claim

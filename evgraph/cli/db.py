@@ -1,0 +1,163 @@
+"""``evgraph db``: load into Neo4j, bulk-import files, run the Cypher library."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from evgraph.cli._common import DEFAULT_KB, KbOption, emit, fail, handle_errors, load_graph, print_table, to_json
+
+db_app = typer.Typer(help="Neo4j: load the graph, bulk-import files, run the Cypher query library.",
+                     no_args_is_help=True)
+
+UriOption = Annotated[str | None, typer.Option("--uri", help="Bolt URI (default $NEO4J_URI or bolt://127.0.0.1:7687).")]
+UserOption = Annotated[str | None, typer.Option("--user", help="User (default $NEO4J_USER or neo4j).")]
+DatabaseOption = Annotated[str | None, typer.Option("--database", help="Database (default $NEO4J_DATABASE or the server's default).")]
+AskOption = Annotated[bool, typer.Option("--ask-password", help="Prompt for the password instead of reading $NEO4J_PASSWORD.")]
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _settings(uri, user, database, ask):
+    from evgraph.db.connection import Settings
+
+    password = typer.prompt("Neo4j password", hide_input=True) if ask else None
+    return Settings.from_env(uri=uri, user=user, password=password, database=database)
+
+
+@db_app.command("load")
+@handle_errors
+def load(
+    kb: KbOption = DEFAULT_KB,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = 1000,
+    wipe: Annotated[bool, typer.Option("--wipe", help="Delete everything in the database first.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --wipe.")] = False,
+    uri: UriOption = None, user: UserOption = None, database: DatabaseOption = None, ask_password: AskOption = False,
+):
+    """Write the graph to Neo4j: constraints from the schema, then batched idempotent MERGEs."""
+    from rich.progress import Progress
+
+    from evgraph.db.load import load_graph as write_graph
+    from evgraph.db.load import wipe as wipe_db
+
+    settings = _settings(uri, user, database, ask_password)
+    G = load_graph(kb)
+    if wipe:
+        if not yes and not typer.confirm(f"Delete every node in {settings.database or 'the default database'} "
+                                         f"at {settings.uri}?"):
+            raise fail("not confirmed; nothing was changed")
+        typer.echo(f"deleted {wipe_db(settings)} nodes", err=True)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("loading", total=None)
+        summary = write_graph(G, settings, batch_size=batch_size,
+                              progress=lambda done, total: progress.update(task, completed=done, total=total))
+    s = summary.as_dict()
+    rows = [["nodes", k, v["created"], v["updated"]] for k, v in s["nodes"].items()]
+    rows += [["relationships", k, v["created"], v["updated"]] for k, v in s["relationships"].items()]
+    print_table(f"Loaded into {settings.uri} ({s['batches']} batches)", ["kind", "name", "created", "updated"], rows)
+
+
+@db_app.command("export-import")
+@handle_errors
+def export_import(
+    folder: Annotated[Path, typer.Argument(help="Folder for the neo4j-admin import CSV files.")],
+    kb: KbOption = DEFAULT_KB,
+):
+    """Write neo4j-admin import CSVs (typed headers, ;-separated arrays) and print the import command."""
+    from evgraph.db.bulk import write_import_csvs
+
+    out = write_import_csvs(load_graph(kb), folder)
+    typer.echo(f"wrote {len(out['nodes'])} node files and {len(out['relationships'])} relationship files "
+               f"to {folder}", err=True)
+    typer.echo("neo4j-admin " + " ".join(a if a != "DATABASE" else "<database>" for a in out["command"]))
+
+
+@db_app.command("queries")
+def queries():
+    """List the Cypher library with parameters."""
+    from evgraph.db.library import library
+
+    rows = []
+    for q in library().values():
+        params = ", ".join(f"{p.name}:{p.type}{'?' if p.optional else ''}" + ("" if p.required else f"={p.default}")
+                           for p in q.params)
+        rows.append([q.name, q.description, params, ", ".join(q.requires)])
+    print_table("Cypher library (evgraph db query NAME)", ["name", "description", "parameters", "requires"], rows)
+
+
+@db_app.command("query")
+@handle_errors
+def query(
+    name: Annotated[str, typer.Argument(help="A library query name or a .cypher file.")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable; typed from the header.")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Allow a query that writes.")] = False,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    uri: UriOption = None, user: UserOption = None, database: DatabaseOption = None, ask_password: AskOption = False,
+):
+    """Run a library query (read-only unless --write) and print its rows."""
+    from evgraph.db.library import load_query, parse_params, run_query
+
+    q = load_query(name)
+    params = parse_params(q, param or [])
+    columns, rows = run_query(_settings(uri, user, database, ask_password), q, params, write=write)
+    rows = [{k: _plain(v) for k, v in r.items()} for r in rows]
+    if format == Format.json:
+        emit(to_json(rows), out)
+    elif format == Format.csv:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([";".join(map(str, r[c])) if isinstance(r[c], list) else r[c] for c in columns])
+        emit(buf.getvalue(), out)
+    elif out is not None:
+        raise fail("--out needs --format csv or json")
+    else:
+        print_table(q.name, columns, [[_cell(r[c]) for c in columns] for r in rows],
+                    caption=f"{len(rows)} row(s)")
+
+
+def _plain(v):
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    return str(v)
+
+
+def _cell(v):
+    if isinstance(v, list):
+        return "; ".join(_cell(x) for x in v)
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return "" if v is None else str(v)
+
+
+@db_app.command("wipe")
+@handle_errors
+def wipe(
+    yes: Annotated[bool, typer.Option("--yes", "-y")] = False,
+    uri: UriOption = None, user: UserOption = None, database: DatabaseOption = None, ask_password: AskOption = False,
+):
+    """Delete every node and relationship of the database."""
+    from evgraph.db.load import wipe as wipe_db
+
+    settings = _settings(uri, user, database, ask_password)
+    if not yes and not typer.confirm(f"Delete every node at {settings.uri}?"):
+        raise fail("not confirmed; nothing was changed")
+    typer.echo(f"deleted {wipe_db(settings)} nodes")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,186 @@
+"""The ``cypher/`` query library: parse headers, type parameters, run read-only by default.
+
+Each ``.cypher`` file starts with a header of ``//`` comment lines::
+
+    // name: cargo_between_cells
+    // description: EV cargo a donor cell type sends to a recipient cell type.
+    // param donor: string = "CL:0001064"   the donor cell type (Cell Ontology id)
+    // param cancer: string? = null          a cancer id, or null for all
+    // example: evgraph db query cargo_between_cells --param donor=CL:0000057
+
+Types: ``string``, ``int``, ``float``, ``bool``, ``list<string>``; a ``?``
+makes ``null`` a valid value. A parameter without ``=`` is required.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from evgraph.db.connection import DbError, Settings, connect, explain_error
+from evgraph.errors import UnknownChoiceError
+
+__all__ = ["Param", "Query", "library", "load_query", "parse_query", "parse_params", "run_query"]
+
+TYPES = ("string", "int", "float", "bool", "list<string>")
+_PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[a-z<>]+)(?P<opt>\?)?"
+                    r"(?:\s*=\s*(?P<default>(\"[^\"]*\"|\[[^\]]*\]|\S+)))?\s*(?P<doc>.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    optional: bool = False
+    default: object = None
+    required: bool = True
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = ()
+    examples: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    path: str = ""
+    meta: dict = field(default_factory=dict)
+
+
+def _convert(value: str, typ: str, optional: bool, what: str):
+    if value in ("null", "None") and optional:
+        return None
+    try:
+        if typ == "string":
+            return json.loads(value) if value.startswith('"') else value
+        if typ == "int":
+            return int(value)
+        if typ == "float":
+            return float(value)
+        if typ == "bool":
+            if value.lower() in ("true", "1", "yes"):
+                return True
+            if value.lower() in ("false", "0", "no"):
+                return False
+            raise ValueError
+        if typ == "list<string>":
+            if value.startswith("["):
+                return [str(x) for x in json.loads(value)]
+            return [x for x in value.split(",") if x]
+    except (ValueError, json.JSONDecodeError):
+        pass
+    raise DbError(f"{what}: {value!r} is not a valid {typ}")
+
+
+def parse_query(text: str, path: str = "") -> Query:
+    """Parse a library file's header and body."""
+    meta: dict = {}
+    params: list[Param] = []
+    examples: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            if line.strip():
+                break
+            continue
+        body = line[2:].strip()
+        if body.startswith("param "):
+            m = _PARAM.match(body)
+            if not m or m["type"] not in TYPES:
+                raise DbError(f"{path}: bad parameter line {body!r}; types: {', '.join(TYPES)}")
+            has_default = m["default"] is not None
+            default = _convert(m["default"], m["type"], bool(m["opt"]), f"{path}: default of {m['name']}") \
+                if has_default else None
+            params.append(Param(m["name"], m["type"], bool(m["opt"]), default, not has_default, m["doc"].strip()))
+        elif ":" in body:
+            key, _, value = body.partition(":")
+            key = key.strip().lower()
+            if key == "example":
+                examples.append(value.strip())
+            elif key in ("name", "description", "requires"):
+                meta[key] = (meta.get(key, "") + " " + value.strip()).strip()
+    if "name" not in meta or "description" not in meta:
+        raise DbError(f"{path}: the header needs '// name:' and '// description:' lines")
+    requires = tuple(x.strip() for x in meta.get("requires", "").split(",") if x.strip())
+    return Query(meta["name"], meta["description"], text, tuple(params), tuple(examples), requires, path)
+
+
+def library() -> dict[str, Query]:
+    """All queries shipped in ``evgraph.cypher``, by name."""
+    out = {}
+    for item in sorted(resources.files("evgraph.cypher").iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".cypher"):
+            q = parse_query(item.read_text("utf-8"), item.name)
+            out[q.name] = q
+    return out
+
+
+def load_query(name_or_file: str) -> Query:
+    """A library query by name, or a ``.cypher`` file (a file without header gets no parameters)."""
+    lib = library()
+    if name_or_file in lib:
+        return lib[name_or_file]
+    path = Path(name_or_file)
+    if path.suffix == ".cypher" or path.exists():
+        try:
+            text = path.read_text("utf-8")
+        except OSError as err:
+            raise DbError(f"cannot read {path}: {err.strerror}") from None
+        if text.lstrip().startswith("// name:"):
+            return parse_query(text, str(path))
+        return Query(path.stem, "", text, path=str(path))
+    raise UnknownChoiceError("query", name_or_file, lib)
+
+
+def parse_params(query: Query, pairs: list[str]) -> dict:
+    """Typed parameters from ``key=value`` strings, defaults filled in; unknown or missing ones named."""
+    declared = {p.name: p for p in query.params}
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise DbError(f"parameter {pair!r} must be written key=value")
+        if declared and key not in declared:
+            raise DbError(f"query {query.name!r} has no parameter {key!r}; "
+                          f"its parameters: {', '.join(declared) or 'none'}")
+        p = declared.get(key)
+        values[key] = _convert(value, p.type, p.optional, f"parameter {key!r}") if p else value
+    missing = [p.name for p in query.params if p.required and p.name not in values]
+    if missing:
+        raise DbError(f"query {query.name!r} needs parameter(s) {', '.join(missing)}")
+    for p in query.params:
+        values.setdefault(p.name, p.default)
+    return values
+
+
+def run_query(settings: Settings, query: Query, params: dict, *, write=False) -> tuple[list[str], list[dict]]:
+    """Run a query; refuse one that writes unless ``write``. Returns (columns, rows)."""
+    from neo4j import exceptions as ex
+
+    with connect(settings) as driver:
+        with driver.session(database=settings.database) as session:
+            try:
+                plan = session.run("EXPLAIN " + query.text, params).consume()
+                if plan.query_type in ("w", "rw", "s") and not write:
+                    raise DbError(f"query {query.name!r} writes to the database; run it with --write")
+
+                def work(tx):
+                    result = tx.run(query.text, params)
+                    keys = list(result.keys())
+                    return keys, [dict(r.items()) for r in result]
+
+                return session.execute_write(work) if write else session.execute_read(work)
+            except ex.Neo4jError as err:
+                code = getattr(err, "code", "") or ""
+                if "ProcedureNotFound" in code or "UnknownFunction" in code:
+                    raise DbError(f"query {query.name!r} needs a procedure this server lacks "
+                                  f"({getattr(err, 'message', err)}); requires: {', '.join(query.requires) or '-'}") from None
+                if "DatabaseNotFound" in code or isinstance(err, ex.AuthError):
+                    raise explain_error(err, settings) from None
+                raise DbError(f"query {query.name!r} failed: {getattr(err, 'message', None) or err}") from None
+            except ex.DriverError as err:
+                raise explain_error(err, settings) from None
