@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from evgraph import __version__
-from evgraph.cli import db, info, kbcommands, rank
+from evgraph.cli import db, info, kbcommands, rank, viz
 
 app = typer.Typer(
     name="evgraph",
@@ -34,6 +34,7 @@ rank.register(app)
 info.register(app)
 kbcommands.register(app)
 db.register(app)
+viz.register(app)
 
 
 def main() -> None:

@@ -79,29 +79,43 @@ def edge_batches(G, batch_size=1000):
             yield key, chunk
 
 
-def _run_batch(session, query, rows):
+def _pack(work, batch_size):
+    """Group statements into transactions of at most ``batch_size`` rows (small groups share one)."""
+    batch, size = [], 0
+    for item in work:
+        n = len(item[2])
+        if batch and size + n > batch_size:
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += n
+    if batch:
+        yield batch
+
+
+def _run_batch(session, batch):
     def work(tx):
-        rec = tx.run(query, rows=rows).single()
-        return rec["created"], rec["written"]
+        return [tx.run(query, rows=rows).single() for _, _, rows, query in batch]
 
     return session.execute_write(work)
 
 
-def _offending(session, query, rows, limit=5) -> list:
+def _offending(session, batch, limit=5) -> list:
     """Replay a failed batch row by row, each in a transaction that is rolled back."""
     bad = []
-    for row in rows:
-        tx = session.begin_transaction()
-        try:
-            tx.run(query, rows=[row]).consume()
-        except Exception as err:  # noqa: BLE001 - report any row the server rejects
-            bad.append((row.get("id") or f"{row.get('source')}->{row.get('target')}",
-                        getattr(err, "message", str(err))))
-        finally:
-            tx.rollback()
-            tx.close()
-        if len(bad) >= limit:
-            break
+    for _, _, rows, query in batch:
+        for row in rows:
+            tx = session.begin_transaction()
+            try:
+                tx.run(query, rows=[row]).consume()
+            except Exception as err:  # noqa: BLE001 - report any row the server rejects
+                bad.append((row.get("id") or f"{row.get('source')}->{row.get('target')}",
+                            getattr(err, "message", str(err))))
+            finally:
+                tx.rollback()
+                tx.close()
+            if len(bad) >= limit:
+                return bad
     return bad
 
 
@@ -110,8 +124,10 @@ def load_graph(G, settings: Settings, *, batch_size=1000, progress=None) -> Load
 
     Running it twice leaves the database identical: nodes and relationships
     are matched on ``id`` (and type and endpoints), and their properties are
-    replaced, not added to. Each batch is its own transaction: a failing batch
-    is rolled back and :class:`DbError` names it and its offending rows.
+    replaced, not added to. A batch holds at most ``batch_size`` rows (small
+    groups of one label or type share a batch) and is one transaction: a
+    failing batch is rolled back and :class:`DbError` names it and its
+    offending rows. Nodes are written before relationships.
 
     ``progress(done, total)`` is called after each batch.
     """
@@ -120,36 +136,35 @@ def load_graph(G, settings: Settings, *, batch_size=1000, progress=None) -> Load
     if batch_size < 1:
         raise DbError("--batch-size must be at least 1")
     schema = load_schema()
-    nodes = list(node_batches(G, batch_size))
-    edges = list(edge_batches(G, batch_size))
-    total = len(nodes) + len(edges)
+    node_work = [("node", c, r, node_merge(c, schema)) for c, r in node_batches(G, batch_size)]
+    edge_work = [("rel", k, r, edge_merge(*k, schema=schema)) for k, r in edge_batches(G, batch_size)]
+    # relationships need their end nodes committed first, so the two never share a batch
+    batches = list(_pack(node_work, batch_size)) + list(_pack(edge_work, batch_size))
     summary = LoadSummary()
     with connect(settings) as driver:
         with driver.session(database=settings.database) as session:
             for stmt in constraints(schema):
                 session.run(stmt).consume()
-            done = 0
-            work = [("node", c, r, node_merge(c, schema)) for c, r in nodes]
-            work += [("rel", k, r, edge_merge(*k, schema=schema)) for k, r in edges]
-            for kind, key, rows, query in work:
+            for i, batch in enumerate(batches, start=1):
                 try:
-                    created, written = _run_batch(session, query, rows)
+                    results = _run_batch(session, batch)
                 except ex.Neo4jError as err:
-                    bad = _offending(session, query, rows)
+                    bad = _offending(session, batch)
                     detail = "; ".join(f"{rid}: {msg}" for rid, msg in bad) or getattr(err, "message", str(err))
-                    raise DbError(f"batch {done + 1} of {total} ({kind} {key if isinstance(key, str) else key[0]}, "
-                                  f"{len(rows)} rows) failed and was rolled back: {detail}") from None
+                    what = ", ".join(sorted({k if isinstance(k, str) else k[0] for _, k, _, _ in batch}))
+                    raise DbError(f"batch {i} of {len(batches)} ({what}; {sum(len(b[2]) for b in batch)} rows) "
+                                  f"failed and was rolled back: {detail}") from None
                 except ex.DriverError as err:
                     raise explain_error(err, settings) from None
-                name = key if isinstance(key, str) else key[0]
-                created_d = summary.nodes_created if kind == "node" else summary.rels_created
-                written_d = summary.nodes_written if kind == "node" else summary.rels_written
-                created_d[name] = created_d.get(name, 0) + created
-                written_d[name] = written_d.get(name, 0) + written
-                done += 1
-                summary.batches = done
+                for (kind, key, _, _), rec in zip(batch, results):
+                    name = key if isinstance(key, str) else key[0]
+                    created_d = summary.nodes_created if kind == "node" else summary.rels_created
+                    written_d = summary.nodes_written if kind == "node" else summary.rels_written
+                    created_d[name] = created_d.get(name, 0) + rec["created"]
+                    written_d[name] = written_d.get(name, 0) + rec["written"]
+                summary.batches = i
                 if progress:
-                    progress(done, total)
+                    progress(i, len(batches))
     return summary
 
 
@@ -158,5 +173,8 @@ def wipe(settings: Settings) -> int:
     with connect(settings) as driver:
         with driver.session(database=settings.database) as session:
             rec = session.run("MATCH (n) RETURN count(n) AS n").single()
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            # relationships first: DETACH DELETE of a hub node would hold all its relationships in one
+            # transaction and can exceed the server's transaction memory limit
+            session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
             return rec["n"]
