@@ -53,5 +53,12 @@ class Page:
     def js(self, expr):
         return self.page.evaluate(expr)
 
+    def node_xy(self, node_id):
+        """Where a node is drawn, in page coordinates."""
+        return self.page.evaluate(
+            "(id) => { const n = window.evgraph.network; const d = n.canvasToDOM(n.getPositions([id])[id]);"
+            " const r = document.getElementById('evg-network').getBoundingClientRect();"
+            " return [r.left + d.x, r.top + d.y]; }", node_id)
+
     def close(self):
         self.page.close()

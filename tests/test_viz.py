@@ -58,9 +58,7 @@ def test_click_and_hover_show_evidence(chromium, small_page):  # noqa: F811
     p = Page(chromium, path.as_uri())
     try:
         node = "hsa-miR-105-5p"
-        x, y = p.js(f"(() => {{ const n = window.evgraph.network; const pos = n.getPositions(['{node}'])['{node}'];"
-                    f" const d = n.canvasToDOM(pos); const r = document.getElementById('evg-network')"
-                    f".getBoundingClientRect(); return [r.left + d.x, r.top + d.y]; }})()")
+        x, y = p.node_xy(node)
         p.page.mouse.move(x, y)
         p.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
         tip = p.page.inner_text("div.vis-tooltip")
@@ -72,9 +70,7 @@ def test_click_and_hover_show_evidence(chromium, small_page):  # noqa: F811
         assert link == "https://www.mirbase.org/results/?query=hsa-miR-105-5p"
         rec = next(n for n in G if n.startswith("EVC:"))
         pmid = G.nodes[rec]["pmids"][0]
-        x, y = p.js(f"(() => {{ const n = window.evgraph.network; const pos = n.getPositions(['{rec}'])['{rec}'];"
-                    f" const d = n.canvasToDOM(pos); const r = document.getElementById('evg-network')"
-                    f".getBoundingClientRect(); return [r.left + d.x, r.top + d.y]; }})()")
+        x, y = p.node_xy(rec)
         p.page.mouse.click(x, y)
         assert pmid in p.page.inner_text("#evg-panel")
         assert p.page.get_attribute(f"#evg-panel a[href$='/{pmid}/']", "href") == \
@@ -89,9 +85,7 @@ def test_script_injection_stays_text(chromium, small_page):  # noqa: F811
     p = Page(chromium, path.as_uri())
     try:
         for nid, text in (("hgnc.symbol:PROBE", PROBE), ("hgnc.symbol:PROBE2", PROBE2)):
-            x, y = p.js(f"(() => {{ const n = window.evgraph.network; const pos = n.getPositions(['{nid}'])['{nid}'];"
-                        f" const d = n.canvasToDOM(pos); const r = document.getElementById('evg-network')"
-                        f".getBoundingClientRect(); return [r.left + d.x, r.top + d.y]; }})()")
+            x, y = p.node_xy(nid)
             p.page.mouse.click(x, y)
             assert text in p.page.inner_text("#evg-panel")
         assert p.dialogs == []
