@@ -164,3 +164,37 @@ def test_every_registered_method_runs_and_is_documented(bundled_graph):
         assert m.reference and m.description
         s = run_method(net, name, seed=1, seeds=seeds)
         assert set(s) == set(P) and all(isinstance(v, float) for v in s.values()), name
+
+
+@pytest.mark.parametrize("engine", ["igraph", "networkx"])
+def test_sampled_estimates_are_exact_with_every_source(bundled_graph, engine):
+    net = Network(project(bundled_graph), engine)
+    n = len(net.nodes)
+    for sampled, exact in (("betweenness_sampled", "betweenness"), ("closeness_sampled", "closeness"),
+                           ("harmonic_sampled", "harmonic")):
+        a = run_method(net, sampled, k=n, seed=3)
+        b = run_method(net, exact)
+        for node in b:
+            assert a[node] == pytest.approx(b[node], rel=1e-9, abs=1e-9), (sampled, node)
+    few = run_method(net, "betweenness_sampled", k=50, seed=3)
+    assert few == run_method(net, "betweenness_sampled", k=50, seed=3)  # seeded
+
+
+def test_large_graphs_switch_default_path_methods_to_estimates(bundled_graph, monkeypatch):
+    from evgraph.analysis import ranking
+
+    monkeypatch.setattr(ranking, "LARGE_GRAPH_NODES", 100)
+    res = ranking.rank_targets(bundled_graph, candidates="cargo")
+    assert res.params["substituted"] == {"betweenness": "betweenness_sampled", "closeness": "closeness_sampled"}
+    assert "betweenness_sampled_rank" in res.rows[0]
+    explicit = ranking.rank_targets(bundled_graph, candidates="cargo", methods=["betweenness"])
+    assert explicit.params["substituted"] == {}
+
+
+def test_sampled_estimates_agree_across_engines(bundled_graph):
+    P = project(bundled_graph)
+    for m in ("betweenness_sampled", "closeness_sampled", "harmonic_sampled"):
+        a = run_method(Network(P, "networkx"), m, k=40, seed=5)
+        b = run_method(Network(P, "igraph"), m, k=40, seed=5)
+        for node in a:
+            assert b[node] == pytest.approx(a[node], rel=1e-9, abs=1e-12), (m, node)

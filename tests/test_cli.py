@@ -169,3 +169,13 @@ def test_console_script_exit_code(tmp_path):
     p = subprocess.run(exe, capture_output=True, text=True)
     assert p.returncode == 1
     assert "unknown method" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_graph_cache_follows_edits_to_the_knowledge_base(make_kb):
+    folder = make_kb()
+    a = json.loads(run("info", "-f", "json", "--kb", str(folder)).output)
+    path = folder / "communications.tsv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:2]) + "\n")  # drop the second record
+    b = json.loads(run("info", "-f", "json", "--kb", str(folder)).output)
+    assert a["communications"] == 2 and b["communications"] == 1

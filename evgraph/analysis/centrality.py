@@ -20,6 +20,7 @@ __all__ = [
     "closeness",
     "harmonic",
     "katz",
+    "katz_arrays",
     "eigenvector",
     "pagerank",
     "personalized_pagerank",
@@ -132,27 +133,30 @@ def katz(G, *, alpha=0.5, weight="weight", tol=1e-12, max_iter=10_000):
     True
     """
     U = undirected(G)
-    if len(U) == 0:
+    nodes = list(U)
+    index = {v: i for i, v in enumerate(nodes)}
+    src = np.fromiter((index[u] for u, _ in U.edges()), dtype=np.int64, count=U.number_of_edges())
+    dst = np.fromiter((index[v] for _, v in U.edges()), dtype=np.int64, count=U.number_of_edges())
+    w = np.fromiter((d.get(weight, 1.0) if weight else 1.0 for _, _, d in U.edges(data=True)), dtype=float,
+                    count=U.number_of_edges())
+    return katz_arrays(len(nodes), src, dst, w, nodes, alpha=alpha, tol=tol, max_iter=max_iter)
+
+
+def katz_arrays(n, src, dst, w, nodes, *, alpha=0.5, tol=1e-12, max_iter=10_000):
+    """Katz centrality from undirected edge arrays (each edge once); see :func:`katz`."""
+    if n == 0:
         return {}
     if not 0 < alpha < 1:
         raise ValueError("alpha must be in (0, 1)")
-    nodes = list(U)
-    index = {v: i for i, v in enumerate(nodes)}
-    n = len(nodes)
-    m = U.number_of_edges()
-    src = np.empty(2 * m, dtype=np.int64)
-    dst = np.empty(2 * m, dtype=np.int64)
-    w = np.empty(2 * m)
-    for i, (u, v, d) in enumerate(U.edges(data=True)):
-        a, b = index[u], index[v]
-        src[2 * i], dst[2 * i], src[2 * i + 1], dst[2 * i + 1] = a, b, b, a
-        w[2 * i] = w[2 * i + 1] = d.get(weight, 1.0) if weight else 1.0
-    dmax = float(np.bincount(dst, weights=w, minlength=n).max()) if m else 0.0
+    s = np.concatenate([src, dst])
+    t = np.concatenate([dst, src])
+    ww = np.concatenate([w, w])
+    dmax = float(np.bincount(t, weights=ww, minlength=n).max()) if len(ww) else 0.0
     att = alpha / dmax if dmax > 0 else alpha
     ones = np.ones(n)
     x = ones.copy()
     for _ in range(max_iter):
-        new = att * np.bincount(dst, weights=w * x[src], minlength=n) + ones
+        new = att * np.bincount(t, weights=ww * x[s], minlength=n) + ones
         done = np.abs(new - x).max() < tol
         x = new
         if done:
@@ -162,7 +166,7 @@ def katz(G, *, alpha=0.5, weight="weight", tol=1e-12, max_iter=10_000):
     norm = np.linalg.norm(x)
     if norm > 0:
         x = x / norm
-    return {v: float(s) for v, s in zip(nodes, x)}
+    return {v: float(val) for v, val in zip(nodes, x)}
 
 
 def eigenvector(G, *, weight="weight"):

@@ -9,7 +9,8 @@ from evgraph.analysis import centrality as c
 from evgraph.analysis import cytohubba as h
 from evgraph.errors import InputError, UnknownChoiceError
 
-__all__ = ["Method", "METHODS", "DEFAULT_METHODS", "get_method", "run_method"]
+__all__ = ["Method", "METHODS", "DEFAULT_METHODS", "LARGE_GRAPH_NODES", "LARGE_SUBSTITUTES", "get_method",
+           "run_method"]
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,31 @@ def _ig(net):
     return net.engine == "igraph"
 
 
+SAMPLED_SOURCES = 256
+
+
+def _sample(net, k, seed):
+    import numpy as np
+
+    n = len(net.nodes)
+    k = min(k or SAMPLED_SOURCES, n)
+    return sorted(np.random.default_rng(seed).choice(n, size=k, replace=False).tolist()), k
+
+
 def _betweenness(net, seed=None, k=None, sampled=False, **_):
     if sampled:
-        return c.betweenness(net.U, k=k or 100, seed=seed)
+        sources, k = _sample(net, k, seed)
+        n = len(net.nodes)
+        if _ig(net):
+            vals = net.ig_undirected.betweenness(directed=False, weights="distance", sources=sources, targets=None)
+        else:
+            import networkx as nx
+
+            sub = nx.betweenness_centrality_subset(net.U, [net.nodes[i] for i in sources], list(net.U),
+                                                   normalized=False, weight="distance")
+            vals = [sub[x] for x in net.nodes]
+        # Brandes & Pich: scale the k-source sum to all n sources (with every source it is exact)
+        return {x: v * n / k for x, v in net.as_dict(vals).items()}
     if _ig(net):
         return net.as_dict(net.ig_undirected.betweenness(directed=False, weights="distance"))
     return c.betweenness(net.U)
@@ -59,6 +82,43 @@ def _closeness(net, **_):
     return {n: v * DISTANCE_UNIT for n, v in c.closeness(net.U).items()}
 
 
+def _sampled_distances(net, k, seed):
+    import networkx as nx
+    import numpy as np
+
+    sources, k = _sample(net, k, seed)
+    if _ig(net):
+        d = np.asarray(net.ig_undirected.distances(source=sources, weights="distance"), dtype=float)
+    else:
+        d = np.full((len(sources), len(net.nodes)), np.inf)
+        for row, s in enumerate(sources):
+            for node, dist in nx.single_source_dijkstra_path_length(net.U, net.nodes[s], weight="distance").items():
+                d[row, net.index[node]] = dist
+    d[d == 0] = np.inf  # a source is not at distance 0 from itself for these averages
+    return d / DISTANCE_UNIT, k
+
+
+def _closeness_sampled(net, seed=None, k=None, **_):
+    """Closeness estimated from k sampled sources (Eppstein & Wang 2004): the inverse of the
+    mean distance to the sampled sources that reach the node."""
+    import numpy as np
+
+    d, _ = _sampled_distances(net, k, seed)
+    finite = np.isfinite(d)
+    counts = finite.sum(axis=0)
+    sums = np.where(finite, d, 0.0).sum(axis=0)
+    vals = np.where(counts > 0, counts / np.where(sums > 0, sums, 1.0), 0.0)
+    return net.as_dict(vals)
+
+
+def _harmonic_sampled(net, seed=None, k=None, **_):
+    """Harmonic centrality estimated from k sampled sources, scaled to all n."""
+    import numpy as np
+
+    d, k = _sampled_distances(net, k, seed)
+    return net.as_dict((1.0 / d).sum(axis=0) * len(net.nodes) / k)
+
+
 def _harmonic(net, **_):
     if _ig(net):
         vals = net.ig_undirected.harmonic_centrality(weights="distance", normalized=False)
@@ -68,7 +128,7 @@ def _harmonic(net, **_):
 
 def _pagerank(net, seeds=None, **_):
     if seeds is not None:
-        present = [s for s in seeds if s in net.P]
+        present = [s for s in seeds if s in net]
         if not present:
             raise InputError("none of the context seed nodes is in the (restricted) graph")
     if _ig(net):
@@ -87,22 +147,27 @@ def _pagerank(net, seeds=None, **_):
 METHODS: dict[str, Method] = {
     m.name: m
     for m in [
-        _m("degree", lambda net, **k: c.degree(net.P), "Freeman 1978, Soc Networks 1:215",
+        _m("degree", lambda net, **k: net.as_dict(sum(net.degree_arrays())), "Freeman 1978, Soc Networks 1:215",
            "weighted total degree: evidence-weighted number of links"),
-        _m("in_degree", lambda net, **k: c.in_degree(net.P), "Freeman 1978, Soc Networks 1:215",
+        _m("in_degree", lambda net, **k: net.as_dict(net.degree_arrays()[0]), "Freeman 1978, Soc Networks 1:215",
            "weighted in-degree"),
-        _m("out_degree", lambda net, **k: c.out_degree(net.P), "Freeman 1978, Soc Networks 1:215",
+        _m("out_degree", lambda net, **k: net.as_dict(net.degree_arrays()[1]), "Freeman 1978, Soc Networks 1:215",
            "weighted out-degree"),
         _m("betweenness", _betweenness, "Brandes 2001, J Math Sociol 25:163",
            "exact shortest-path betweenness, distances 1/weight"),
         _m("betweenness_sampled", lambda net, **k: _betweenness(net, sampled=True, **k),
            "Brandes & Pich 2007, Int J Bifurc Chaos 17:2303",
-           "betweenness estimated from k sampled sources (default 100)", random=True),
+           f"betweenness estimated from k sampled sources (default {SAMPLED_SOURCES})", random=True),
+        _m("closeness_sampled", _closeness_sampled, "Eppstein & Wang 2004, J Graph Algorithms Appl 8:39",
+           f"closeness estimated from {SAMPLED_SOURCES} sampled sources", random=True),
+        _m("harmonic_sampled", _harmonic_sampled, "Eppstein & Wang 2004, J Graph Algorithms Appl 8:39",
+           f"harmonic centrality estimated from {SAMPLED_SOURCES} sampled sources", random=True),
         _m("closeness", _closeness, "Freeman 1978, Soc Networks 1:215",
            "closeness within the node's component, distances 1/weight"),
         _m("harmonic", _harmonic, "Boldi & Vigna 2014, Internet Math 10:222",
            "sum of inverse distances"),
-        _m("katz", lambda net, **k: c.katz(net.U), "Katz 1953, Psychometrika 18:39",
+        _m("katz", lambda net, **k: c.katz_arrays(len(net.nodes), *net.undirected_arrays, net.nodes),
+           "Katz 1953, Psychometrika 18:39",
            "Katz centrality, attenuation 0.5/max weighted degree (defined on disconnected graphs)"),
         _m("eigenvector", lambda net, **k: c.eigenvector(net.U), "Bonacich 1972, J Math Sociol 2:113",
            "eigenvector centrality per component, scaled by component size"),
@@ -136,6 +201,10 @@ METHODS: dict[str, Method] = {
 }
 
 DEFAULT_METHODS = ("degree", "betweenness", "closeness", "pagerank", "katz")
+# Above this many nodes the default exact path methods (O(nm)) give way to estimates.
+LARGE_GRAPH_NODES = 5000
+LARGE_SUBSTITUTES = {"betweenness": "betweenness_sampled", "closeness": "closeness_sampled",
+                     "harmonic": "harmonic_sampled"}
 
 
 def get_method(name: str) -> Method:

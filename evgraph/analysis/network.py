@@ -1,17 +1,19 @@
-"""A projected network prepared once per ranking run, with engine-specific copies.
+"""A projected network prepared once per ranking run, with engine-specific views.
 
-The networkx graph is the reference; an igraph copy (C core, the same
-definitions) is made once, on first use, and reused by every method,
-bootstrap replicate and permutation of the run.
+The network is held as edge arrays (node index, weight); the networkx graphs
+(the reference engine) and igraph graphs (C core, the same definitions) are
+built from them on first use and reused by every method of the run.
 """
 
 from __future__ import annotations
 
+import sys
 from functools import cached_property
 
 import networkx as nx
+import numpy as np
 
-from evgraph.analysis.centrality import undirected
+from evgraph.analysis.projection import project_arrays, to_distance
 from evgraph.errors import UnknownChoiceError
 
 __all__ = ["ENGINES", "Network", "choose_engine"]
@@ -21,9 +23,28 @@ ENGINES = ("auto", "networkx", "igraph")
 AUTO_IGRAPH_MIN_NODES = 50
 
 
+def import_igraph():
+    """Import igraph without its optional matplotlib drawing support.
+
+    igraph imports matplotlib.pyplot at start-up when it is installed (1.5 s
+    here), only for drawing, which evgraph never asks igraph to do.
+    """
+    if sys.modules.get("igraph") is not None:
+        return sys.modules["igraph"]
+    blocked = [m for m in ("matplotlib", "matplotlib.pyplot") if m not in sys.modules]
+    for m in blocked:
+        sys.modules[m] = None  # makes `import matplotlib` fail inside igraph only
+    try:
+        import igraph
+    finally:
+        for m in blocked:
+            sys.modules.pop(m, None)
+    return igraph
+
+
 def _has_igraph() -> bool:
     try:
-        import igraph  # noqa: F401
+        import_igraph()
     except ImportError:
         return False
     return True
@@ -41,44 +62,96 @@ def choose_engine(engine: str, n_nodes: int) -> str:
 
 
 class Network:
-    """The weighted projected ``DiGraph`` plus lazily built views of it.
+    """A weighted directed network and its symmetrised (undirected) form.
 
-    Parameters
-    ----------
-    P : networkx.DiGraph
-        Edges carry ``weight`` (evidence) and ``distance`` (``1/weight``).
-    engine : {"auto", "networkx", "igraph"}
+    Build it from a projected ``DiGraph`` (``Network(P)``) or straight from the
+    knowledge graph (:meth:`from_knowledge`, no intermediate graph).
     """
 
-    def __init__(self, P: nx.DiGraph, engine: str = "auto"):
-        self.P = P
-        self.engine = choose_engine(engine, P.number_of_nodes())
+    def __init__(self, P: nx.DiGraph | None = None, engine: str = "auto", *, arrays=None):
+        if arrays is None:
+            nodes = list(P)
+            index = {n: i for i, n in enumerate(nodes)}
+            edges = list(P.edges(data=True))
+            src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
+            dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
+            w = np.fromiter((d.get("weight", 1.0) for _, _, d in edges), dtype=float, count=len(edges))
+            types = [d.get("types", []) for _, _, d in edges]
+            categories = [P.nodes[n].get("category") for n in nodes]
+            arrays = (nodes, src, dst, w, types, categories)
+            self._P = P
+        else:
+            self._P = None
+        self.nodes, self.src, self.dst, self.weight, self.types, self.categories = arrays
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        self.engine = choose_engine(engine, len(self.nodes))
+
+    @classmethod
+    def from_knowledge(cls, G, engine="auto", **projection) -> "Network":
+        """Project the knowledge graph (see :func:`~evgraph.analysis.projection.project`) into arrays."""
+        nodes, src, dst, w, types = project_arrays(G, **projection)
+        cats = [G.nodes[n].get("category") for n in nodes]
+        return cls(engine=engine, arrays=(nodes, src, dst, w, types, cats))
+
+    def __contains__(self, node) -> bool:
+        return node in self.index
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @cached_property
+    def undirected_arrays(self):
+        """Edges ``u < v`` with the weights of both directions summed; self-loops dropped."""
+        keep = self.src != self.dst
+        a, b, w = self.src[keep], self.dst[keep], self.weight[keep]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        n = max(len(self.nodes), 1)
+        uniq, inverse = np.unique(lo * n + hi, return_inverse=True)
+        return uniq // n, uniq % n, np.bincount(inverse, weights=w, minlength=len(uniq))
+
+    @cached_property
+    def P(self) -> nx.DiGraph:
+        if self._P is not None:
+            return self._P
+        P = nx.DiGraph()
+        P.add_nodes_from((n, {"category": c}) for n, c in zip(self.nodes, self.categories))
+        for i, j, w, t in zip(self.src.tolist(), self.dst.tolist(), self.weight.tolist(), self.types):
+            P.add_edge(self.nodes[i], self.nodes[j], weight=w, distance=to_distance(w), types=t)
+        return P
 
     @cached_property
     def U(self) -> nx.Graph:
-        return undirected(self.P)
-
-    @cached_property
-    def nodes(self) -> list:
-        return list(self.P)
+        U = nx.Graph()
+        U.add_nodes_from((n, {"category": c}) for n, c in zip(self.nodes, self.categories))
+        a, b, w = self.undirected_arrays
+        U.add_edges_from((self.nodes[i], self.nodes[j], {"weight": x, "distance": to_distance(x)})
+                         for i, j, x in zip(a.tolist(), b.tolist(), w.tolist()))
+        return U
 
     @cached_property
     def ig_undirected(self):
-        return self._to_igraph(self.U, directed=False)
+        ig = import_igraph()
+
+        a, b, w = self.undirected_arrays
+        g = ig.Graph(n=len(self.nodes), edges=np.stack([a, b], axis=1).tolist() if len(a) else [], directed=False)
+        g.es["weight"] = w.tolist()
+        g.es["distance"] = [to_distance(x) for x in w.tolist()]
+        return g
 
     @cached_property
     def ig_directed(self):
-        return self._to_igraph(self.P, directed=True)
+        ig = import_igraph()
 
-    def _to_igraph(self, H, directed):
-        import igraph as ig
-
-        index = {n: i for i, n in enumerate(self.nodes)}
-        edges = [(index[u], index[v]) for u, v in H.edges()]
-        g = ig.Graph(n=len(self.nodes), edges=edges, directed=directed)
-        g.es["weight"] = [d["weight"] for _, _, d in H.edges(data=True)]
-        g.es["distance"] = [d["distance"] for _, _, d in H.edges(data=True)]
+        g = ig.Graph(n=len(self.nodes), edges=np.stack([self.src, self.dst], axis=1).tolist()
+                     if len(self.src) else [], directed=True)
+        g.es["weight"] = self.weight.tolist()
         return g
+
+    def degree_arrays(self):
+        """Weighted (in, out) degree as arrays."""
+        n = len(self.nodes)
+        return (np.bincount(self.dst, weights=self.weight, minlength=n),
+                np.bincount(self.src, weights=self.weight, minlength=n))
 
     def as_dict(self, values) -> dict:
         out = {}

@@ -6,7 +6,7 @@ import math
 
 import networkx as nx
 
-__all__ = ["to_distance", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS", "edge_weight", "project", "record_weight"]
+__all__ = ["to_distance", "project_arrays", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS", "edge_weight", "project", "record_weight"]
 
 # Evidence from patients outweighs animal models, which outweigh cell culture.
 DEFAULT_LEVEL_WEIGHTS = {"patient_samples": 1.0, "in_vivo": 0.75, "in_vitro": 0.5, "unspecified": 0.25}
@@ -57,6 +57,73 @@ def record_weight(G, record, *, level_weights=None) -> float:
                        level_weights=level_weights)
 
 
+def project_arrays(
+    G,
+    *,
+    level_weights=None,
+    type_weights=None,
+    include_biomarkers=False,
+    multiplicity=None,
+):
+    """The projection as arrays: ``(nodes, src, dst, weight, types)``.
+
+    One pass over the edges of ``G`` in Python, then numpy: parallel
+    relationships between the same ordered pair are summed into one link whose
+    ``types`` lists them. This is what the ranking engines read; it avoids
+    building an intermediate networkx graph on large knowledge graphs.
+    See :func:`project` for the parameters.
+    """
+    import numpy as np
+
+    type_weights = DEFAULT_TYPE_WEIGHTS if type_weights is None else type_weights
+    lw = DEFAULT_LEVEL_WEIGHTS if level_weights is None else level_weights
+    skip = set() if include_biomarkers else EXCLUDED_CATEGORIES
+    cat = dict(G.nodes(data="category"))
+    keep = [n for n, c in cat.items() if c not in skip]
+    if multiplicity is not None:
+        keep = [n for n in keep if cat[n] != "CommunicationRecord" or n in multiplicity]
+    index = {n: i for i, n in enumerate(keep)}
+    us, vs, ws, ks = [], [], [], []
+    for u, v, k, d in G.edges(keys=True, data=True):
+        iu, iv = index.get(u), index.get(v)
+        if iu is None or iv is None:
+            continue
+        n_pmids = len(d.get("pmids", ()))
+        if multiplicity is not None:
+            recs = d.get("records")
+            if recs is None:
+                recs = [x for x in (u, v) if cat[x] == "CommunicationRecord"]
+            if recs:
+                kept = [multiplicity.get(r, 0) for r in recs]
+                if not any(kept):
+                    continue
+                n_pmids = max(1, round(n_pmids * sum(kept) / len(recs)))
+        if k in type_weights:
+            w = type_weights[k]
+        else:
+            w = lw.get(d.get("evidence_level", "unspecified"), lw.get("unspecified", 0.25)) * (
+                1.0 + math.log(max(n_pmids, 1)))
+        us.append(iu)
+        vs.append(iv)
+        ws.append(w)
+        ks.append(k)
+    src = np.asarray(us, dtype=np.int64)
+    dst = np.asarray(vs, dtype=np.int64)
+    weight = np.asarray(ws, dtype=float)
+    n = len(keep)
+    if len(src):
+        code = src * max(n, 1) + dst
+        uniq, inverse = np.unique(code, return_inverse=True)
+        summed = np.bincount(inverse, weights=weight, minlength=len(uniq))
+        types = [[] for _ in range(len(uniq))]
+        for j, k in zip(inverse.tolist(), ks):
+            types[j].append(k)
+        src, dst, weight = uniq // max(n, 1), uniq % max(n, 1), summed
+    else:
+        types = []
+    return keep, src, dst, weight, types
+
+
 def project(
     G,
     *,
@@ -96,37 +163,12 @@ def project(
     >>> round(P["a"]["b"]["weight"], 3)
     0.847
     """
-    type_weights = DEFAULT_TYPE_WEIGHTS if type_weights is None else type_weights
+    nodes, src, dst, weight, types = project_arrays(
+        G, level_weights=level_weights, type_weights=type_weights, include_biomarkers=include_biomarkers,
+        multiplicity=multiplicity)
     P = nx.DiGraph()
-    skip = set() if include_biomarkers else EXCLUDED_CATEGORIES
-    for n, d in G.nodes(data=True):
-        if d.get("category") not in skip:
-            P.add_node(n, category=d.get("category"))
-    if multiplicity is not None:
-        drop = {n for n, c in G.nodes(data="category") if c == "CommunicationRecord" and n not in multiplicity}
-        P.remove_nodes_from(drop)
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if u not in P or v not in P:
-            continue
-        n_pmids = len(d.get("pmids", []))
-        if multiplicity is not None:
-            recs = d.get("records")
-            if recs is None:
-                recs = [x for x in (u, v) if G.nodes[x].get("category") == "CommunicationRecord"]
-            if recs:
-                kept = [multiplicity.get(r, 0) for r in recs]
-                if not any(kept):
-                    continue
-                n_pmids = max(1, round(n_pmids * sum(kept) / len(recs)))
-        if k in type_weights:
-            w = type_weights[k]
-        else:
-            w = edge_weight(n_pmids, d.get("evidence_level", "unspecified"), level_weights=level_weights)
-        if P.has_edge(u, v):
-            P[u][v]["weight"] += w
-            P[u][v]["types"].append(k)
-        else:
-            P.add_edge(u, v, weight=w, types=[k])
-    for _, _, d in P.edges(data=True):
-        d["distance"] = to_distance(d["weight"])
+    for n in nodes:
+        P.add_node(n, category=G.nodes[n].get("category"))
+    for i, j, w, t in zip(src.tolist(), dst.tolist(), weight.tolist(), types):
+        P.add_edge(nodes[i], nodes[j], weight=w, types=t, distance=to_distance(w))
     return P

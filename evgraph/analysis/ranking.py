@@ -9,9 +9,9 @@ import numpy as np
 from evgraph.analysis.consensus import agreement, ranks_from_scores, rra_matrix
 from evgraph.analysis.context import candidates as select_candidates
 from evgraph.analysis.context import context_seeds, restrict
-from evgraph.analysis.methods import DEFAULT_METHODS, METHODS, get_method, run_method
+from evgraph.analysis.methods import (DEFAULT_METHODS, LARGE_GRAPH_NODES, LARGE_SUBSTITUTES, METHODS, get_method,
+                                      run_method)
 from evgraph.analysis.network import Network
-from evgraph.analysis.projection import project
 from evgraph.analysis.uncertainty import bootstrap_ranks, permutation_pvalues
 from evgraph.errors import InputError, UnknownChoiceError
 
@@ -163,6 +163,7 @@ def rank_targets(
     >>> res.rows[0]["rank"], res.rows[0]["category"] in ("MiRNA", "Protein", "LncRNA", "CircRNA")
     (1, True)
     """
+    defaults = not methods
     methods = list(methods or DEFAULT_METHODS)
     for name in methods:
         get_method(name)
@@ -186,9 +187,13 @@ def rank_targets(
     cands = select_candidates(H, candidates)
     if not cands:
         raise InputError(f"no {candidates} candidates in this context")
-    P = project(H, level_weights=level_weights, include_biomarkers=include_biomarkers)
-    cands = [c for c in cands if c in P]
-    net = Network(P, engine)
+    net = Network.from_knowledge(H, engine, level_weights=level_weights, include_biomarkers=include_biomarkers)
+    cands = [c for c in cands if c in net]
+    substituted = {}
+    if defaults and len(net) > LARGE_GRAPH_NODES:
+        # exact betweenness and closeness cost O(nm): estimate them from sampled sources instead
+        substituted = {m: LARGE_SUBSTITUTES[m] for m in methods if m in LARGE_SUBSTITUTES}
+        methods = [substituted.get(m, m) for m in methods]
     scores, ranks, cons, final = score_candidates(net, cands, methods, seeds=seeds, seed=seed, consensus=consensus,
                                                   precomputed=precomputed)
 
@@ -229,7 +234,8 @@ def rank_targets(
         "evidence": evidence, "model_system": model_system, "context": context, "context_seeds": seeds,
         "consensus": consensus, "bootstrap": bootstrap, "permutations": permutations, "ci": ci,
         "seed": seed, "engine": "precomputed+" + net.engine if precomputed else net.engine,
+        "substituted": substituted,
         "n_candidates": len(cands),
-        "graph": {"nodes": P.number_of_nodes(), "edges": P.number_of_edges()},
+        "graph": {"nodes": len(net), "edges": int(len(net.src))},
     }
     return RankResult(rows=rows, agreement=agreement(method_ranks, k=min(10, len(cands))), params=params)

@@ -39,7 +39,6 @@ def _init(state):
 
 def _bootstrap_one(child_seed):
     from evgraph.analysis.network import Network
-    from evgraph.analysis.projection import project
     from evgraph.analysis.ranking import score_candidates
 
     s = _STATE
@@ -47,20 +46,20 @@ def _bootstrap_one(child_seed):
     records = s["records"]
     drawn = rng.integers(0, len(records), size=len(records))
     multiplicity = Counter(records[i] for i in drawn)
-    P = project(s["H"], multiplicity=multiplicity, level_weights=s["level_weights"],
-                include_biomarkers=s["include_biomarkers"])
-    present = [c for c in s["cands"] if c in P]
+    net = Network.from_knowledge(s["H"], s["engine"], multiplicity=multiplicity, level_weights=s["level_weights"],
+                                 include_biomarkers=s["include_biomarkers"])
+    present = [c for c in s["cands"] if c in net]
     worst = len(s["cands"])
     methods = list(s["methods"])
     seeds = None
     if s["seeds"]:
-        seeds = [x for x in s["seeds"] if x in P]
+        seeds = [x for x in s["seeds"] if x in net]
         if not seeds:
             methods = [m for m in methods if m != "ppr"]
     out = {c: worst for c in s["cands"]}
     if present and methods:
-        _, _, _, final = score_candidates(Network(P, s["engine"]), present, methods, seeds=seeds,
-                                          seed=child_seed, consensus=s["consensus"])
+        _, _, _, final = score_candidates(net, present, methods, seeds=seeds, seed=child_seed,
+                                          consensus=s["consensus"])
         out.update(final)
     return [out[c] for c in s["cands"]]
 

@@ -56,47 +56,50 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def _bundled_fingerprint() -> str:
-    """Hash of everything the bundled graph is built from: schema, KB files, versions."""
+def _fingerprint(sources: list[str]) -> str | None:
+    """Hash of everything a graph is built from: the source files, the schema, the code that
+    reads them and the versions. ``None`` when a source is not a local file or folder."""
     import hashlib
     from importlib import resources
     from importlib.metadata import version
+    from importlib.util import find_spec
 
     from evgraph import __version__
 
     h = hashlib.sha256(f"{__version__}|{version('networkx')}|{sys.version_info[:2]}".encode())
     root = resources.files("evgraph")
-    h.update(root.joinpath("schema.yaml").read_bytes())
-    # the code that builds the graph is part of the key too (found without importing it)
-    from importlib.util import find_spec
-
-    for name in ("model.py", "tables.py", "schema.py"):
+    for name in ("schema.yaml", "model.py", "tables.py", "schema.py", "exchange.py"):
         h.update(root.joinpath(name).read_bytes())
     loaders = find_spec("evgraph.loaders")  # imports only the parent package, not the loaders
     for folder in (loaders.submodule_search_locations or []) if loaders else []:
         for path in sorted(Path(folder).glob("*.py")):
             h.update(path.read_bytes())
-    kb = root.joinpath("data", "kb")
-    for item in sorted(kb.iterdir(), key=lambda p: p.name):
-        if item.is_file():
-            h.update(item.name.encode())
-            h.update(item.read_bytes())
+    for source in sources:
+        path = Path(str(root.joinpath("data", "kb"))) if source == "bundled" else Path(source)
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        h.update(b"|source|" + str(source).encode())
+        for f in files:
+            if not f.exists():
+                return None
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
     return h.hexdigest()[:24]
 
 
 def load_graph(kb: list[str] | None):
     """Load and merge the knowledge sources, then build the graph.
 
-    The bundled knowledge base alone is cached as a pickled graph in the user's
-    cache folder, keyed by a hash of its files, the schema and the versions, so
-    that the main job does not parse and validate it on every run.
+    The validated graph is cached as a pickle in the user's cache folder, keyed
+    by a hash of the source files, the schema, the loading code and the
+    versions: an unchanged knowledge base is parsed and validated once, and any
+    change to it (or to evgraph) builds it afresh.
     """
     import pickle
 
     sources = kb or DEFAULT_KB
-    cached = None
-    if sources == DEFAULT_KB:
-        cached = cache_dir() / f"bundled-{_bundled_fingerprint()}.pickle"
+    key = _fingerprint(sources)
+    cached = cache_dir() / f"graph-{key}.pickle" if key else None
+    if cached is not None:
         try:
             with open(cached, "rb") as fh:
                 return pickle.load(fh)

@@ -184,6 +184,8 @@ def register(app: typer.Typer) -> None:
                    f"{'' if tau is None else f'; mean Kendall tau between methods {tau:.2f}'}. "
                    "score: -log10 RRA rho (higher = more consistently top-ranked); interval: "
                    f"{int(p['ci'] * 100)}% bootstrap rank interval; p: permutation p-value.")
+        if p.get("substituted"):
+            caption += " Large graph: " + ", ".join(f"{a} estimated as {b}" for a, b in p["substituted"].items()) + "."
         title = "Candidate therapeutic targets" + (f" in {p['cancer']}" if p["cancer"] else "")
         print_table(title, cols, rows, caption=caption)
 
