@@ -183,7 +183,7 @@ def test_sampled_estimates_are_exact_with_every_source(bundled_graph, engine):
 def test_large_graphs_switch_default_path_methods_to_estimates(bundled_graph, monkeypatch):
     from evgraph.analysis import ranking
 
-    monkeypatch.setattr(ranking, "LARGE_GRAPH_NODES", 100)
+    monkeypatch.setattr(ranking, "LARGE_GRAPH_WORK", 1000)
     res = ranking.rank_targets(bundled_graph, candidates="cargo")
     assert res.params["substituted"] == {"betweenness": "betweenness_sampled", "closeness": "closeness_sampled"}
     assert "betweenness_sampled_rank" in res.rows[0]

@@ -63,6 +63,7 @@ def test_click_and_hover_show_evidence(chromium, small_page):  # noqa: F811
         p.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
         tip = p.page.inner_text("div.vis-tooltip")
         assert "hsa-miR-105-5p" in tip and "rank 3 (interval 1-9)" in tip
+        assert "PMID" in tip and "24735924" in tip  # the papers behind its links
         p.page.mouse.click(x, y)
         panel = p.page.inner_text("#evg-panel")
         assert "MiRNA" in panel and "rank 3" in panel

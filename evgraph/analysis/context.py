@@ -84,12 +84,12 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
     Returns
     -------
     networkx.MultiDiGraph
-        A new graph. Edges that list supporting ``records`` keep only the
+        A new graph (``G`` itself when no filter is given). Edges that list supporting ``records`` keep only the
         kept ones; an edge left with none is dropped. EV-machinery edges are
         kept for the chosen cancer; drug edges when their target is kept.
     """
     if cancer is None and species is None and evidence is None and model_system is None:
-        return G.copy()
+        return G  # nothing to filter; callers never modify the graph they rank
     levels = ["in_vitro", "in_vivo", "patient_samples"]
     if evidence is not None and evidence not in levels:
         raise UnknownChoiceError("evidence level", evidence, levels)

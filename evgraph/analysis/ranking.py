@@ -9,7 +9,7 @@ import numpy as np
 from evgraph.analysis.consensus import agreement, ranks_from_scores, rra_matrix
 from evgraph.analysis.context import candidates as select_candidates
 from evgraph.analysis.context import context_seeds, restrict
-from evgraph.analysis.methods import (DEFAULT_METHODS, LARGE_GRAPH_NODES, LARGE_SUBSTITUTES, METHODS, get_method,
+from evgraph.analysis.methods import (DEFAULT_METHODS, LARGE_GRAPH_WORK, LARGE_SUBSTITUTES, METHODS, get_method,
                                       run_method)
 from evgraph.analysis.network import Network
 from evgraph.analysis.uncertainty import bootstrap_ranks, permutation_pvalues
@@ -190,7 +190,7 @@ def rank_targets(
     net = Network.from_knowledge(H, engine, level_weights=level_weights, include_biomarkers=include_biomarkers)
     cands = [c for c in cands if c in net]
     substituted = {}
-    if defaults and len(net) > LARGE_GRAPH_NODES:
+    if defaults and len(net) * len(net.src) > LARGE_GRAPH_WORK:
         # exact betweenness and closeness cost O(nm): estimate them from sampled sources instead
         substituted = {m: LARGE_SUBSTITUTES[m] for m in methods if m in LARGE_SUBSTITUTES}
         methods = [substituted.get(m, m) for m in methods]
