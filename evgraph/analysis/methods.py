@@ -47,11 +47,17 @@ def _ig(net):
 SAMPLED_SOURCES = 256
 
 
+# When k is not given, fewer sources on very large graphs: k * edges stays near this budget.
+SAMPLED_WORK = 3e7
+
+
 def _sample(net, k, seed):
     import numpy as np
 
     n = len(net.nodes)
-    k = min(k or SAMPLED_SOURCES, n)
+    if not k:
+        k = int(min(SAMPLED_SOURCES, max(32, SAMPLED_WORK / max(len(net.src), 1))))
+    k = min(k, n)
     return sorted(np.random.default_rng(seed).choice(n, size=k, replace=False).tolist()), k
 
 
@@ -157,7 +163,8 @@ METHODS: dict[str, Method] = {
            "exact shortest-path betweenness, distances 1/weight"),
         _m("betweenness_sampled", lambda net, **k: _betweenness(net, sampled=True, **k),
            "Brandes & Pich 2007, Int J Bifurc Chaos 17:2303",
-           f"betweenness estimated from k sampled sources (default {SAMPLED_SOURCES})", random=True),
+           f"betweenness estimated from k sampled sources ({SAMPLED_SOURCES}, fewer above 10^5 edges)",
+           random=True),
         _m("closeness_sampled", _closeness_sampled, "Eppstein & Wang 2004, J Graph Algorithms Appl 8:39",
            f"closeness estimated from {SAMPLED_SOURCES} sampled sources", random=True),
         _m("harmonic_sampled", _harmonic_sampled, "Eppstein & Wang 2004, J Graph Algorithms Appl 8:39",

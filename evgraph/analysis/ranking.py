@@ -88,13 +88,18 @@ def known_drugs(G, node) -> list[str]:
     return sorted(names)
 
 
-def _n_pmids(G, node) -> int:
-    pmids = set()
-    for _, _, d in G.in_edges(node, data=True):
-        pmids.update(d.get("pmids", []))
-    for _, _, d in G.out_edges(node, data=True):
-        pmids.update(d.get("pmids", []))
-    return len(pmids)
+def _n_pmids_all(G, nodes) -> dict:
+    """Distinct PMIDs on the edges of each node, in one pass over the edges."""
+    wanted = set(nodes)
+    seen = {n: set() for n in wanted}
+    for u, v, d in G.edges(data=True):
+        if u in wanted or v in wanted:
+            pmids = d.get("pmids", ())
+            if u in wanted:
+                seen[u].update(pmids)
+            if v in wanted:
+                seen[v].update(pmids)
+    return {n: len(s) for n, s in seen.items()}
 
 
 def rank_targets(
@@ -222,10 +227,11 @@ def rank_targets(
     if permutations:
         pv = permutation_pvalues(net, cands, methods, final, n=permutations, seed=seed, seeds=seeds,
                                  consensus=consensus, n_jobs=n_jobs)
+    n_pmids = _n_pmids_all(H, [row["id"] for row in rows])
     for row in rows:
         c = row["id"]
         row["rank_low"], row["rank_high"], row["p_value"] = low.get(c), high.get(c), pv.get(c)
-        row["n_pmids"] = _n_pmids(H, c)
+        row["n_pmids"] = n_pmids[c]
         row["drugs"] = known_drugs(G, c)
     rows.sort(key=lambda r: r["rank"])
     method_ranks = {m: ranks[m] for m in methods}
