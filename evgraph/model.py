@@ -15,12 +15,17 @@ from evgraph.tables import EDGE_COLUMNS, NODE_COLUMNS, ORIGIN, Tables
 __all__ = ["to_graph", "from_graph", "communications", "cargo_of", "nodes_of"]
 
 
-def _clean(row: dict) -> dict:
-    """Drop empty cells and restore schema types that pandas loses (an int column with
-    gaps becomes float) so every consumer sees the declared type."""
+def _int_properties() -> frozenset[str]:
     from evgraph.schema import load_schema
 
-    schema = load_schema()
+    s = load_schema()
+    props = [s.provenance] + [c.properties for c in s.categories.values()] + [r.properties for r in s.relationships.values()]
+    return frozenset(k for p in props for k, t in p.items() if t == "int")
+
+
+def _clean(row: dict, ints: frozenset[str]) -> dict:
+    """Drop empty cells and restore schema types that pandas loses (an int column with
+    gaps becomes float) so every consumer sees the declared type."""
     out = {}
     for k, v in row.items():
         if k == ORIGIN or v is None:
@@ -29,7 +34,7 @@ def _clean(row: dict) -> dict:
             continue
         if hasattr(v, "item") and not isinstance(v, (list, tuple)):
             v = v.item()
-        if isinstance(v, float) and v.is_integer() and schema.property_type(k) == "int":
+        if isinstance(v, float) and k in ints and v.is_integer():
             v = int(v)
         out[k] = v
     return out
@@ -51,11 +56,12 @@ def to_graph(tables: Tables) -> nx.MultiDiGraph:
     """
     G = nx.MultiDiGraph()
     G.graph.update(tables.meta)
+    ints = _int_properties()
     for row in tables.nodes.to_dict("records"):
-        attrs = _clean(row)
+        attrs = _clean(row, ints)
         G.add_node(attrs.pop("id"), **attrs)
     for row in tables.edges.to_dict("records"):
-        attrs = _clean(row)
+        attrs = _clean(row, ints)
         s, t, typ = attrs.pop("source"), attrs.pop("target"), attrs["type"]
         G.add_edge(s, t, key=typ, **attrs)
     return G

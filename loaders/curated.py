@@ -129,13 +129,14 @@ class _Builder:
         nid = "hgnc.symbol:" + symbol
         return nid if self.node(row, column, nid, "Gene", symbol, symbol=symbol) else None
 
-    def edge(self, row: Row, s: str, t: str, typ: str, pmids: list[str], level: str, **props):
+    def edge(self, row: Row, s: str, t: str, typ: str, pmids: list[str], level: str, *,
+             source=SOURCE, license=LICENSE, **props):
         key = (s, t, typ)
         have = self.edges.get(key)
         if have is None:
             self.edges[key] = {
                 "source": s, "target": t, "type": typ, "pmids": sorted(set(pmids), key=int),
-                "knowledge_source": SOURCE, "source_version": self.version, "license": LICENSE,
+                "knowledge_source": source, "source_version": self.version, "license": license,
                 "evidence_level": level, ORIGIN: row.origin(), **props,
             }
             return
@@ -195,9 +196,8 @@ class _Builder:
             if ctype in ("protein", "mRNA", "lncRNA", "DNA") and SYMBOL.match(cid):
                 gene = self.gene(row, "cargo_id", cid)
                 if gene:
-                    self.edge(row, nid, gene, "PRODUCT_OF", [], "unspecified")
-                    self.edges[(nid, gene, "PRODUCT_OF")]["knowledge_source"] = "HGNC symbol mapping"
-                    self.edges[(nid, gene, "PRODUCT_OF")]["license"] = "CC0-1.0"
+                    self.edge(row, nid, gene, "PRODUCT_OF", [], "unspecified", source="HGNC symbol mapping",
+                              license="CC0-1.0")
         return out
 
     def phenotypes(self, row: Row, column: str) -> list[tuple[str, str]]:

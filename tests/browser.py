@@ -62,3 +62,9 @@ class Page:
 
     def close(self):
         self.page.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -41,22 +41,18 @@ def small_page(tmp_path_factory, bundled_graph):
 @pytest.mark.browser
 def test_page_loads_offline_without_errors(chromium, small_page):  # noqa: F811
     G, path = small_page
-    p = Page(chromium, path.as_uri())
-    try:
+    with Page(chromium, path.as_uri()) as p:
         assert p.errors == []
         assert [u for u in p.requests if not u.startswith("file:")] == []
         assert p.js("window.evgraph.nodes.length") == len(G)
         assert p.js("window.evgraph.edges.length") == merged_edges(G)
         assert p.js("Object.keys(window.evgraph.network.getPositions()).length") == len(G)
-    finally:
-        p.close()
 
 
 @pytest.mark.browser
 def test_click_and_hover_show_evidence(chromium, small_page):  # noqa: F811
     G, path = small_page
-    p = Page(chromium, path.as_uri())
-    try:
+    with Page(chromium, path.as_uri()) as p:
         node = "hsa-miR-105-5p"
         x, y = p.node_xy(node)
         p.page.mouse.move(x, y)
@@ -76,15 +72,12 @@ def test_click_and_hover_show_evidence(chromium, small_page):  # noqa: F811
         assert pmid in p.page.inner_text("#evg-panel")
         assert p.page.get_attribute(f"#evg-panel a[href$='/{pmid}/']", "href") == \
             f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
-    finally:
-        p.close()
 
 
 @pytest.mark.browser
 def test_script_injection_stays_text(chromium, small_page):  # noqa: F811
     _, path = small_page
-    p = Page(chromium, path.as_uri())
-    try:
+    with Page(chromium, path.as_uri()) as p:
         for nid, text in (("hgnc.symbol:PROBE", PROBE), ("hgnc.symbol:PROBE2", PROBE2)):
             x, y = p.node_xy(nid)
             p.page.mouse.click(x, y)
@@ -93,21 +86,16 @@ def test_script_injection_stays_text(chromium, small_page):  # noqa: F811
         assert p.js("document.querySelectorAll('#evg-panel script, #evg-panel img').length") == 0
         assert PROBE in p.page.inner_text("#evg-header")
         assert p.errors == []
-    finally:
-        p.close()
 
 
 @pytest.mark.browser
 def test_category_filter_hides_nodes(chromium, small_page):  # noqa: F811
     G, path = small_page
-    p = Page(chromium, path.as_uri())
-    try:
+    with Page(chromium, path.as_uri()) as p:
         n_genes = sum(1 for _, c in G.nodes(data="category") if c == "Gene")
         p.page.uncheck("input[data-category='Gene']")
         hidden = p.js("window.evgraph.nodes.get({filter: n => n.hidden === true}).length")
         assert hidden == n_genes > 0
-    finally:
-        p.close()
 
 
 def big_graph(n=2000, seed=1):
@@ -128,15 +116,12 @@ def test_2000_node_page_draws_in_under_10_s(chromium, tmp_path):  # noqa: F811
     G = big_graph()
     path = tmp_path / "big.html"
     path.write_text(network_html(G, title="2,000 nodes"), "utf-8")
-    p = Page(chromium, path.as_uri())
-    try:
+    with Page(chromium, path.as_uri()) as p:
         drawn_ms = p.js("window.evgraph.drawnMs")
         print(f"\n2,000-node page: first drawing after {drawn_ms:.0f} ms")  # the figure for the README
         assert p.js("window.evgraph.nodes.length") == 2000
         assert drawn_ms < 10_000
         assert p.errors == []
-    finally:
-        p.close()
 
 
 def test_page_html_is_self_contained_and_escaped(small_page):

@@ -161,7 +161,7 @@ def candidates(G, which="all") -> list:
     if which not in CANDIDATE_SETS:
         raise UnknownChoiceError("candidate set", which, CANDIDATE_SETS)
     cat = nx.get_node_attributes(G, "category")
-    edges = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)]
+    edges = G.edges(keys=True, data=True)  # a view, read by at most one branch
     if which == "cargo":
         out = {n for n, c in cat.items() if c in CARGO}
     elif which == "targets":

@@ -31,6 +31,18 @@ def _cell(value, typ: str) -> str:
     return str(value)
 
 
+def _write(path: Path, header: list[str], rows) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def _typed_cells(row: dict, props: list[str], columns: list[str]) -> list[str]:
+    return [_cell(row.get(p), c.split(":")[1]) for p, c in zip(props, columns)]
+
+
 def write_import_csvs(G, folder, *, schema: Schema | None = None) -> dict:
     """Write one node file per label and one relationship file per type, with typed headers.
 
@@ -48,15 +60,10 @@ def write_import_csvs(G, folder, *, schema: Schema | None = None) -> dict:
     for label in sorted(by_label):
         rows = sorted(by_label[label], key=lambda r: r["id"])
         props = sorted({k for r in rows for k in r} - {"id"})
-        cols = ["id:ID"] + [_column(p, schema) for p in props] + [":LABEL"]
-        path = folder / f"nodes_{label}.csv"
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(cols)
-            for r in rows:
-                w.writerow([r["id"]] + [_cell(r.get(p), c.split(":")[1]) for p, c in zip(props, cols[1:-1])]
-                           + [f"{label}{ARRAY_DELIMITER}{ENTITY}"])
-        node_files.append(path)
+        typed = [_column(p, schema) for p in props]
+        labels = f"{label}{ARRAY_DELIMITER}{ENTITY}"
+        node_files.append(_write(folder / f"nodes_{label}.csv", ["id:ID", *typed, ":LABEL"],
+                                 ([r["id"], *_typed_cells(r, props, typed), labels] for r in rows)))
     by_type = defaultdict(list)
     for u, v, k, d in G.edges(keys=True, data=True):
         by_type[schema.relationship(k).name].append({**_props({a: b for a, b in d.items() if a != "type"}),
@@ -65,15 +72,9 @@ def write_import_csvs(G, folder, *, schema: Schema | None = None) -> dict:
     for rel in sorted(by_type):
         rows = sorted(by_type[rel], key=lambda r: (r["_s"], r["_t"]))
         props = sorted({k for r in rows for k in r} - {"_s", "_t"})
-        cols = [":START_ID"] + [_column(p, schema) for p in props] + [":END_ID", ":TYPE"]
-        path = folder / f"rels_{rel}.csv"
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(cols)
-            for r in rows:
-                w.writerow([r["_s"]] + [_cell(r.get(p), c.split(":")[1]) for p, c in zip(props, cols[1:-2])]
-                           + [r["_t"], rel])
-        rel_files.append(path)
+        typed = [_column(p, schema) for p in props]
+        rel_files.append(_write(folder / f"rels_{rel}.csv", [":START_ID", *typed, ":END_ID", ":TYPE"],
+                                ([r["_s"], *_typed_cells(r, props, typed), r["_t"], rel] for r in rows)))
     command = ["database", "import", "full", "DATABASE", f"--array-delimiter={ARRAY_DELIMITER}"]
     command += [f"--nodes={p.resolve()}" for p in node_files]
     command += [f"--relationships={p.resolve()}" for p in rel_files]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from evgraph.errors import EvgraphError
 
-__all__ = ["DbError", "Settings", "connect"]
+__all__ = ["DbError", "Settings", "connect", "explain_error"]
 
 
 class DbError(EvgraphError):
@@ -35,7 +35,8 @@ class Settings:
         )
 
 
-def _explain(err: Exception, settings: Settings) -> DbError:
+def explain_error(err: Exception, settings: Settings) -> DbError:
+    """A :class:`DbError` that says what went wrong, for a driver exception."""
     from neo4j import exceptions as ex
 
     if isinstance(err, ex.AuthError):
@@ -69,14 +70,10 @@ def connect(settings: Settings):
             if settings.database:
                 driver.execute_query("RETURN 1", database_=settings.database)
         except ex.Neo4jError as err:
-            raise _explain(err, settings) from None
+            raise explain_error(err, settings) from None
         except ex.DriverError as err:
-            raise _explain(err, settings) from None
+            raise explain_error(err, settings) from None
         yield driver
     finally:
         driver.close()
 
-
-def explain_error(err: Exception, settings: Settings) -> DbError:
-    """Public wrapper used by the other db modules."""
-    return _explain(err, settings)

@@ -67,13 +67,15 @@ def gds_scores(settings: Settings, methods, *, node_ids=None, k=100, seed=0) -> 
     unsupported = [m for m in methods if m not in _STREAMS]
     if unsupported:
         raise DbError(f"the neo4j engine computes {', '.join(_STREAMS)}; not {', '.join(unsupported)}")
-    if gds_available(settings) is None:
-        raise DbError(f"the Neo4j server at {settings.uri} has no Graph Data Science plugin; "
-                      "use --engine networkx or igraph, or install GDS")
     name = f"evgraph_rank_{seed}_{abs(hash(tuple(methods))) % 10**8}"
     out: dict[str, dict[str, float]] = {}
     with connect(settings) as driver:
         with driver.session(database=settings.database) as session:
+            try:
+                session.run("RETURN gds.version()").consume()
+            except ex.ClientError:
+                raise DbError(f"the Neo4j server at {settings.uri} has no Graph Data Science plugin; "
+                              "use --engine networkx or igraph, or install GDS") from None
             try:
                 session.run("CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName", name=name).consume()
                 ids = sorted(node_ids) if node_ids is not None else None

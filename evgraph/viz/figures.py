@@ -120,7 +120,7 @@ def plot_flow(G, out, *, top=40, title="EV communication flow", width=10.0, heig
     gap = 0.012
     xs = [0.0, 1.0, 2.0, 3.0]
     bar = 0.08
-    spans = {}
+    spans = {}  # (stage, name) -> (bottom, top, records through it)
     for i, stage in enumerate(STAGES):
         weights = Counter()
         for r in table:
@@ -130,7 +130,7 @@ def plot_flow(G, out, *, top=40, title="EV communication flow", width=10.0, heig
         y = 1.0
         for name in names:
             h = room * weights[name] / total
-            spans[(stage, name)] = [y - h, y, y - h]  # bottom, top, fill cursor for links
+            spans[(stage, name)] = (y - h, y, weights[name])
             ax.add_patch(Rectangle((xs[i] - bar / 2, y - h), bar, h, color="#444444"))
             ax.text(xs[i] + (bar / 2 + 0.02 if i < 3 else -bar / 2 - 0.02), y - h / 2, name,
                     ha="left" if i < 3 else "right", va="center", fontsize=7)
@@ -138,25 +138,28 @@ def plot_flow(G, out, *, top=40, title="EV communication flow", width=10.0, heig
     palette = ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#999999", "#F0E442"]
     donors = sorted({r["donor"] for r in table})
     color_of = {d: palette[i % len(palette)] for i, d in enumerate(donors)}
+    # each bar is filled from the top, separately by outgoing and by incoming ribbons
     out_cursor = {k: v[1] for k, v in spans.items()}
-    in_cursor = {k: v[1] for k, v in spans.items()}
+    in_cursor = dict(out_cursor)
+
+    def share(key, records):
+        bottom, top, through = spans[key]
+        return (top - bottom) * records / through
+
+    codes = [MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.LINETO, MPath.CURVE4, MPath.CURVE4,
+             MPath.CURVE4, MPath.CLOSEPOLY]
     for r in table:
-        room_h = 1.0 - gap * 0
         for i in range(3):
             a, b = (STAGES[i], r[STAGES[i]]), (STAGES[i + 1], r[STAGES[i + 1]])
-            h = (spans[a][1] - spans[a][0]) * r["records"] / sum(x["records"] for x in table if x[STAGES[i]] == r[STAGES[i]])
-            h2 = (spans[b][1] - spans[b][0]) * r["records"] / sum(x["records"] for x in table if x[STAGES[i + 1]] == r[STAGES[i + 1]])
+            h, h2 = share(a, r["records"]), share(b, r["records"])
             y0, y1 = out_cursor[a], in_cursor[b]
             x0, x1 = xs[i] + bar / 2, xs[i + 1] - bar / 2
             xm = (x0 + x1) / 2
             verts = [(x0, y0), (xm, y0), (xm, y1), (x1, y1), (x1, y1 - h2), (xm, y1 - h2), (xm, y0 - h), (x0, y0 - h),
                      (x0, y0)]
-            codes = [MPath.MOVETO, MPath.CURVE4, MPath.CURVE4, MPath.CURVE4, MPath.LINETO, MPath.CURVE4, MPath.CURVE4,
-                     MPath.CURVE4, MPath.CLOSEPOLY]
             ax.add_patch(PathPatch(MPath(verts, codes), facecolor=color_of[r["donor"]], alpha=0.45, lw=0))
             out_cursor[a] -= h
             in_cursor[b] -= h2
-        del room_h
     for i, stage in enumerate(("donor cell", "cargo class", "recipient cell", "phenotype")):
         ax.text(xs[i], 1.03, stage, ha="center", va="bottom", fontsize=9, fontweight="bold")
     ax.set_xlim(-0.3, 3.3)

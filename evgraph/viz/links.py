@@ -38,7 +38,7 @@ def id_url(node_id: str) -> str | None:
     if prefix == "CHEMBL.COMPOUND":
         return f"https://www.ebi.ac.uk/chembl/compound_report_card/{quote(local)}/"
     if prefix == "circrna" and local.startswith("hsa_circ_"):
-        return f"http://www.circbase.org/cgi-bin/singlerecord.cgi?id={quote(local)}".replace("http://", "https://")
+        return f"https://www.circbase.org/cgi-bin/singlerecord.cgi?id={quote(local)}"
     if "-miR-" in nid or "-let-" in nid:
         return f"https://www.mirbase.org/results/?query={quote(nid)}"
     return None
