@@ -1,9 +1,17 @@
-"""Assemble curator part files (keys) into the bundled KB (standard identifiers)."""
-import csv, glob, sys, re
+"""Assemble curator part files (keys) into the bundled KB (standard identifiers).
+
+    python curation/assemble.py           write evgraph/data/kb/*.tsv
+    python curation/assemble.py --check   only report counts and skipped rows
+"""
+import csv, glob, os, sys, re
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "evgraph" / "data" / "kb"
-OUT.mkdir(parents=True, exist_ok=True)
+HERE = Path(__file__).resolve().parent
+CHECK = "--check" in sys.argv[1:]
+if set(sys.argv[1:]) - {"--check"}:
+    sys.exit(__doc__)
+os.chdir(HERE)  # part files are read relative to this folder, wherever it is run from
+OUT = HERE.parent / "evgraph" / "data" / "kb"
 
 def read(path):
     with open(path, encoding="utf-8") as fh:
@@ -72,8 +80,22 @@ for f in sorted(glob.glob("p*.communications.tsv")):
             skipped.append(f"{r['_at']}: duplicate of {seen_comm[ck]}"); continue
         seen_comm[ck] = r["_at"]
         comm.append(row)
-for i, row in enumerate(comm, 1):
-    row["record_id"] = f"EVC:{i:04d}"
+# Record ids are stable across releases: record_ids.tsv remembers the id of every curation key;
+# a new key gets the next free number.
+ID_FILE = Path("record_ids.tsv")
+known = {r["key"]: r["record_id"] for r in read(ID_FILE)} if ID_FILE.exists() else {}
+next_id = max((int(v.split(":")[1]) for v in known.values()), default=0) + 1
+for row in comm:
+    if row["_key"] not in known:
+        known[row["_key"]] = f"EVC:{next_id:04d}"
+        next_id += 1
+    row["record_id"] = known[row["_key"]]
+comm.sort(key=lambda row: row["record_id"])
+if not CHECK:
+    with open(ID_FILE, "w", encoding="utf-8") as fh:
+        fh.write("key\trecord_id\n")
+        for key, rid in sorted(known.items(), key=lambda t: t[1]):
+            fh.write(f"{key}\t{rid}\n")
 
 bio = []
 for f in sorted(glob.glob("p*.biomarkers.tsv")):
@@ -106,6 +128,8 @@ for f in sorted(glob.glob("p*.references.tsv")):
         refs.setdefault(r["pmid"], {k: r.get(k, "") for k in ("pmid", "first_author", "year", "journal", "title", "verified_by")})
 
 def write(name, rows, cols):
+    if CHECK:
+        return
     with open(OUT / name, "w", encoding="utf-8", newline="") as fh:
         fh.write("\t".join(cols) + "\n")
         for r in rows:

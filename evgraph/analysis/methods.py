@@ -10,7 +10,7 @@ from evgraph.analysis import cytohubba as h
 from evgraph.errors import InputError, UnknownChoiceError
 
 __all__ = ["Method", "METHODS", "DEFAULT_METHODS", "LARGE_GRAPH_WORK", "LARGE_SUBSTITUTES", "get_method",
-           "run_method"]
+           "run_method", "run_methods"]
 
 
 @dataclass(frozen=True)
@@ -235,3 +235,38 @@ def run_method(net, name: str, *, seed=None, seeds=None, k=None) -> dict:
     if m.needs_seeds and not seeds:
         raise InputError(f"method {name!r} needs context seeds: give a cancer, a phenotype, a cell type or node ids")
     return m.func(net, seed=seed, seeds=seeds, k=k)
+
+
+_SHARED: dict = {}
+
+
+def _run_shared(name):
+    s = _SHARED
+    return run_method(s["net"], name, seed=s["seed"], seeds=s["seeds"])
+
+
+def run_methods(net, names, *, seed=None, seeds=None, n_jobs=1) -> dict:
+    """``{name: scores}`` of several methods; with ``n_jobs > 1`` they run side by side.
+
+    Worker processes are forked after the engine's graph is built, so they
+    share it instead of copying it; each method gets the same arguments as in
+    one process, so the scores do not depend on ``n_jobs``.
+    """
+    names = list(names)
+    if n_jobs is None or n_jobs <= 1 or len(names) < 2:
+        return {name: run_method(net, name, seed=seed, seeds=seeds) for name in names}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if _ig(net):
+        net.ig_undirected  # noqa: B018 -- built once here, inherited by every worker
+    _SHARED.update(net=net, seed=seed, seeds=seeds)
+    # the path-based methods cost most: start them first
+    order = sorted(names, key=lambda n: n not in LARGE_SUBSTITUTES.values() and n not in LARGE_SUBSTITUTES)
+    try:
+        with ProcessPoolExecutor(max_workers=min(n_jobs, len(names)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            done = dict(zip(order, pool.map(_run_shared, order)))
+    finally:
+        _SHARED.clear()
+    return {name: done[name] for name in names}

@@ -7,13 +7,15 @@ built from them on first use and reused by every method of the run.
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import cached_property
 
 import networkx as nx
 import numpy as np
 
-from evgraph.analysis.projection import project_arrays, to_distance
+from evgraph.analysis.arrays import graph_arrays
+from evgraph.analysis.projection import project_arrays, to_distance, to_distances
 from evgraph.errors import UnknownChoiceError
 
 __all__ = ["ENGINES", "Network", "choose_engine"]
@@ -24,13 +26,18 @@ AUTO_IGRAPH_MIN_NODES = 50
 
 
 def import_igraph():
-    """Import igraph without its optional matplotlib drawing support.
+    """Import igraph single-threaded and without its optional matplotlib drawing support.
 
     igraph imports matplotlib.pyplot at start-up when it is installed (1.5 s
-    here), only for drawing, which evgraph never asks igraph to do.
+    here), only for drawing, which evgraph never asks igraph to do. Its
+    OpenMP code (PageRank) is held to one thread: parallel sums made scores
+    differ in the last bits from run to run, and worker processes forked
+    after the OpenMP runtime started deadlock in it. evgraph parallelises
+    across processes instead (``n_jobs``).
     """
     if sys.modules.get("igraph") is not None:
         return sys.modules["igraph"]
+    os.environ["OMP_NUM_THREADS"] = "1"  # read once, when igraph's C core loads
     blocked = [m for m in ("matplotlib", "matplotlib.pyplot") if m not in sys.modules]
     for m in blocked:
         sys.modules[m] = None  # makes `import matplotlib` fail inside igraph only
@@ -87,10 +94,14 @@ class Network:
         self.engine = choose_engine(engine, len(self.nodes))
 
     @classmethod
-    def from_knowledge(cls, G, engine="auto", **projection) -> "Network":
-        """Project the knowledge graph (see :func:`~evgraph.analysis.projection.project`) into arrays."""
-        nodes, src, dst, w, types = project_arrays(G, **projection)
-        cats = [G.nodes[n].get("category") for n in nodes]
+    def from_knowledge(cls, G, engine="auto", *, arrays=None, **projection) -> "Network":
+        """Project the knowledge graph (see :func:`~evgraph.analysis.projection.project`) into arrays.
+
+        ``arrays``: :func:`~evgraph.analysis.arrays.graph_arrays` of ``G`` when already read.
+        """
+        A = graph_arrays(G) if arrays is None else arrays
+        nodes, src, dst, w, types = project_arrays(G, arrays=A, **projection)
+        cats = [A.categories[A.index[n]] for n in nodes]
         return cls(engine=engine, arrays=(nodes, src, dst, w, types, cats))
 
     def __contains__(self, node) -> bool:
@@ -133,17 +144,16 @@ class Network:
         ig = import_igraph()
 
         a, b, w = self.undirected_arrays
-        g = ig.Graph(n=len(self.nodes), edges=np.stack([a, b], axis=1).tolist() if len(a) else [], directed=False)
+        g = ig.Graph(n=len(self.nodes), edges=list(zip(a.tolist(), b.tolist())), directed=False)
         g.es["weight"] = w.tolist()
-        g.es["distance"] = [to_distance(x) for x in w.tolist()]
+        g.es["distance"] = to_distances(w).tolist()
         return g
 
     @cached_property
     def ig_directed(self):
         ig = import_igraph()
 
-        g = ig.Graph(n=len(self.nodes), edges=np.stack([self.src, self.dst], axis=1).tolist()
-                     if len(self.src) else [], directed=True)
+        g = ig.Graph(n=len(self.nodes), edges=list(zip(self.src.tolist(), self.dst.tolist())), directed=True)
         g.es["weight"] = self.weight.tolist()
         return g
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import networkx as nx
+import numpy as np
 
-__all__ = ["to_distance", "project_arrays", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS", "edge_weight", "project", "record_weight"]
+from evgraph.analysis.arrays import RECORD, graph_arrays
+
+__all__ = ["to_distance", "to_distances", "project_arrays", "LinkTypes", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS", "edge_weight", "project", "record_weight"]
 
 # Evidence from patients outweighs animal models, which outweigh cell culture.
 DEFAULT_LEVEL_WEIGHTS = {"patient_samples": 1.0, "in_vivo": 0.75, "in_vitro": 0.5, "unspecified": 0.25}
@@ -57,6 +61,37 @@ def record_weight(G, record, *, level_weights=None) -> float:
                        level_weights=level_weights)
 
 
+class LinkTypes(Sequence):
+    """The relationship types of each projected link, materialised on access.
+
+    Links are built from arrays; most callers never read their types, so the
+    per-link lists are only made for those who do.
+    """
+
+    def __init__(self, codes, inverse, names, n_links):
+        order = np.argsort(inverse, kind="stable")  # keeps each link's types in edge order
+        self._codes = codes[order]
+        self._starts = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=n_links))])
+        self._names = list(names)
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return [self._names[c] for c in self._codes[self._starts[i]:self._starts[i + 1]].tolist()]
+
+    def __iter__(self):
+        codes, starts, names = self._codes.tolist(), self._starts.tolist(), self._names
+        for a, b in zip(starts[:-1], starts[1:]):
+            yield [names[c] for c in codes[a:b]]
+
+
 def project_arrays(
     G,
     *,
@@ -64,64 +99,64 @@ def project_arrays(
     type_weights=None,
     include_biomarkers=False,
     multiplicity=None,
+    arrays=None,
 ):
     """The projection as arrays: ``(nodes, src, dst, weight, types)``.
 
-    One pass over the edges of ``G`` in Python, then numpy: parallel
-    relationships between the same ordered pair are summed into one link whose
-    ``types`` lists them. This is what the ranking engines read; it avoids
-    building an intermediate networkx graph on large knowledge graphs.
-    See :func:`project` for the parameters.
+    Parallel relationships between the same ordered pair are summed into one
+    link whose ``types`` lists them. This is what the ranking engines read; it
+    avoids building an intermediate networkx graph on large knowledge graphs.
+    See :func:`project` for the parameters; ``arrays`` is
+    :func:`~evgraph.analysis.arrays.graph_arrays` of ``G`` when already read
+    (``G`` is then not touched).
     """
-    import numpy as np
-
+    A = graph_arrays(G) if arrays is None else arrays
     type_weights = DEFAULT_TYPE_WEIGHTS if type_weights is None else type_weights
     lw = DEFAULT_LEVEL_WEIGHTS if level_weights is None else level_weights
-    skip = set() if include_biomarkers else EXCLUDED_CATEGORIES
-    cat = dict(G.nodes(data="category"))
-    keep = [n for n, c in cat.items() if c not in skip]
+    n = len(A.nodes)
+    keep = ~A.category_mask(set() if include_biomarkers else EXCLUDED_CATEGORIES)
+    npm = A.n_pmids
+    edges = np.ones(len(A.src), dtype=bool)
     if multiplicity is not None:
-        keep = [n for n in keep if cat[n] != "CommunicationRecord" or n in multiplicity]
-    index = {n: i for i, n in enumerate(keep)}
-    us, vs, ws, ks = [], [], [], []
-    for u, v, k, d in G.edges(keys=True, data=True):
-        iu, iv = index.get(u), index.get(v)
-        if iu is None or iv is None:
-            continue
-        n_pmids = len(d.get("pmids", ()))
-        if multiplicity is not None:
-            recs = d.get("records")
-            if recs is None:
-                recs = [x for x in (u, v) if cat[x] == "CommunicationRecord"]
-            if recs:
-                kept = [multiplicity.get(r, 0) for r in recs]
-                if not any(kept):
-                    continue
-                n_pmids = max(1, round(n_pmids * sum(kept) / len(recs)))
-        if k in type_weights:
-            w = type_weights[k]
-        else:
-            w = lw.get(d.get("evidence_level", "unspecified"), lw.get("unspecified", 0.25)) * (
-                1.0 + math.log(max(n_pmids, 1)))
-        us.append(iu)
-        vs.append(iv)
-        ws.append(w)
-        ks.append(k)
-    src = np.asarray(us, dtype=np.int64)
-    dst = np.asarray(vs, dtype=np.int64)
-    weight = np.asarray(ws, dtype=float)
-    n = len(keep)
-    if len(src):
-        code = src * max(n, 1) + dst
-        uniq, inverse = np.unique(code, return_inverse=True)
-        summed = np.bincount(inverse, weights=weight, minlength=len(uniq))
-        types = [[] for _ in range(len(uniq))]
-        for j, k in zip(inverse.tolist(), ks):
-            types[j].append(k)
-        src, dst, weight = uniq // max(n, 1), uniq % max(n, 1), summed
-    else:
-        types = []
-    return keep, src, dst, weight, types
+        drawn = np.zeros(n + len(A.foreign_records))
+        listed = np.zeros(n, dtype=bool)
+        for r, k in multiplicity.items():
+            i = A.index.get(r)
+            if i is not None:
+                drawn[i], listed[i] = k, True
+        for j, r in enumerate(A.foreign_records):
+            drawn[n + j] = multiplicity.get(r, 0)
+        keep &= ~A.category_mask({RECORD}) | listed
+        n_recs = np.diff(A.rec_ptr)
+        kept = np.bincount(np.repeat(np.arange(len(A.src)), n_recs), minlength=len(A.src),
+                           weights=drawn[A.rec_idx])
+        scaled = n_recs > 0
+        edges &= ~scaled | (kept > 0)
+        npm = np.where(scaled, np.maximum(1, np.round(npm * kept / np.maximum(n_recs, 1))), npm).astype(np.int64)
+    edges &= keep[A.src] & keep[A.dst]
+    # level_weight * (1 + ln n_PMIDs), the logarithm taken by math.log per distinct count so the
+    # weights equal edge_weight() to the last bit
+    counts, inv = np.unique(np.maximum(npm[edges], 1), return_inverse=True)
+    log_term = np.array([1.0 + math.log(c) for c in counts.tolist()])[inv]
+    level_w = np.array([lw.get(x, lw.get("unspecified", 0.25)) for x in A.levels] or [0.0])
+    weight = level_w[A.level[edges]] * log_term
+    etype = A.etype[edges]
+    for t, w in type_weights.items():
+        if t in A.types:
+            weight[etype == A.types.index(t)] = w
+    new_index = np.cumsum(keep) - 1
+    src, dst = new_index[A.src[edges]], new_index[A.dst[edges]]
+    nodes = [A.nodes[i] for i in np.flatnonzero(keep).tolist()]
+    m = max(len(nodes), 1)
+    uniq, inverse = np.unique(src * m + dst, return_inverse=True)
+    summed = np.bincount(inverse, weights=weight, minlength=len(uniq))
+    types = LinkTypes(etype, inverse, A.types, len(uniq))
+    return nodes, uniq // m, uniq % m, summed, types
+
+
+def to_distances(weight):
+    """:func:`to_distance` of an array of weights (numpy rounds half to even, as Python does)."""
+    return np.maximum(1.0, np.round(1e6 / np.asarray(weight, dtype=float)))
 
 
 def project(

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from evgraph.analysis.arrays import graph_arrays
 from evgraph.analysis.consensus import agreement, ranks_from_scores, rra_matrix
-from evgraph.analysis.context import candidates as select_candidates
 from evgraph.analysis.context import context_seeds, restrict
 from evgraph.analysis.methods import (DEFAULT_METHODS, LARGE_GRAPH_WORK, LARGE_SUBSTITUTES, METHODS, get_method,
-                                      run_method)
+                                      run_methods)
 from evgraph.analysis.network import Network
 from evgraph.analysis.uncertainty import bootstrap_ranks, permutation_pvalues
 from evgraph.errors import InputError, UnknownChoiceError
@@ -51,22 +51,21 @@ class RankResult:
         return out
 
 
-def score_candidates(net: Network, cands, methods, *, seeds=None, seed=None, consensus="rra", precomputed=None):
+def score_candidates(net: Network, cands, methods, *, seeds=None, seed=None, consensus="rra", precomputed=None,
+                     n_jobs=1):
     """Per-method scores and ranks of ``cands`` and their consensus.
 
     Returns ``(scores, ranks, consensus_series, final_rank)`` where the
     consensus is RRA's rho (or Borda's mean rank), lower being better, and
     ``final_rank`` is a permutation 1..n that breaks ties by mean rank and id.
     """
+    given = dict(precomputed or {})
+    given.update(run_methods(net, [m for m in methods if m not in given], seed=seed, seeds=seeds, n_jobs=n_jobs))
     scores, ranks = {}, {}
     for name in methods:
-        m = get_method(name)
-        if precomputed and name in precomputed:
-            s = precomputed[name]
-        else:
-            s = run_method(net, name, seed=seed, seeds=seeds)
+        s = given[name]
         scores[name] = {c: float(s.get(c, 0.0)) for c in cands}
-        ranks[name] = ranks_from_scores(scores[name], cands, higher_is_better=m.higher_is_better)
+        ranks[name] = ranks_from_scores(scores[name], cands, higher_is_better=get_method(name).higher_is_better)
     cands = list(cands)
     matrix = np.array([[ranks[m][c] for m in methods] for c in cands], dtype=float).reshape(len(cands), -1)
     mean_rank = dict(zip(cands, matrix.mean(axis=1).tolist()))
@@ -86,20 +85,6 @@ def known_drugs(G, node) -> list[str]:
             if k == "TARGETS":
                 names.add(str(G.nodes[u].get("name", u)))
     return sorted(names)
-
-
-def _n_pmids_all(G, nodes) -> dict:
-    """Distinct PMIDs on the edges of each node, in one pass over the edges."""
-    wanted = set(nodes)
-    seen = {n: set() for n in wanted}
-    for u, v, d in G.edges(data=True):
-        if u in wanted or v in wanted:
-            pmids = d.get("pmids", ())
-            if u in wanted:
-                seen[u].update(pmids)
-            if v in wanted:
-                seen[v].update(pmids)
-    return {n: len(s) for n, s in seen.items()}
 
 
 def rank_targets(
@@ -122,6 +107,7 @@ def rank_targets(
     include_biomarkers=False,
     n_jobs=1,
     precomputed=None,
+    arrays=None,
 ):
     """Rank candidate therapeutic targets in the EV communication network.
 
@@ -150,11 +136,16 @@ def rank_targets(
         Seeds every random step; the same seed gives the same result.
     engine : {"auto", "networkx", "igraph"}
     n_jobs : int, optional (default=1)
-        Worker processes for bootstrap and permutations; results do not depend on it.
+        Worker processes for the methods (on large graphs), the bootstrap and
+        the permutations; results do not depend on it.
     precomputed : dict, optional
         ``{method: {node: score}}`` computed elsewhere (e.g. inside Neo4j with
         GDS); those methods are not recomputed. Not combinable with the
         bootstrap or permutations, which must recompute every replicate.
+    arrays : GraphArrays, optional
+        :func:`~evgraph.analysis.arrays.graph_arrays` of ``G``, read earlier
+        (e.g. from a cache). Used when no filter applies; ``G`` itself is then
+        only read for a context, the bootstrap or the permutations.
 
     Returns
     -------
@@ -184,32 +175,36 @@ def rank_targets(
     if not 0 < ci < 1:
         raise InputError("ci must be between 0 and 1")
     H = restrict(G, cancer=cancer, species=species, evidence=evidence, model_system=model_system)
+    A = arrays if arrays is not None and H is G else graph_arrays(H)
     seeds = context_seeds(H, context) if context else None
     if seeds and "ppr" not in methods:
         methods.append("ppr")
     if "ppr" in methods and not seeds:
         raise InputError("method 'ppr' needs a context: give --context (a cancer, phenotype, cell type or node id)")
-    cands = select_candidates(H, candidates)
+    cands = A.candidates(candidates)
     if not cands:
         raise InputError(f"no {candidates} candidates in this context")
-    net = Network.from_knowledge(H, engine, level_weights=level_weights, include_biomarkers=include_biomarkers)
+    net = Network.from_knowledge(H, engine, arrays=A, level_weights=level_weights,
+                                 include_biomarkers=include_biomarkers)
     cands = [c for c in cands if c in net]
     substituted = {}
     if defaults and len(net) * len(net.src) > LARGE_GRAPH_WORK:
         # exact betweenness and closeness cost O(nm): estimate them from sampled sources instead
         substituted = {m: LARGE_SUBSTITUTES[m] for m in methods if m in LARGE_SUBSTITUTES}
         methods = [substituted.get(m, m) for m in methods]
+    # methods run side by side only where that pays for the processes (large graphs)
+    method_jobs = n_jobs if len(net) * len(net.src) > LARGE_GRAPH_WORK else 1
     scores, ranks, cons, final = score_candidates(net, cands, methods, seeds=seeds, seed=seed, consensus=consensus,
-                                                  precomputed=precomputed)
+                                                  precomputed=precomputed, n_jobs=method_jobs)
 
     rows = []
     for c in cands:
-        d = H.nodes[c]
+        i = A.index[c]
         row = {
             "rank": final[c],
             "id": c,
-            "name": d.get("name", c),
-            "category": d.get("category"),
+            "name": A.names[i],
+            "category": A.categories[i],
             "score": float(-np.log10(max(cons[c], 1e-300))) if consensus == "rra" else
             float(1.0 - (cons[c] - 1) / max(len(cands) - 1, 1)),
             "consensus_rho" if consensus == "rra" else "mean_rank": float(cons[c]),
@@ -223,16 +218,17 @@ def rank_targets(
     if bootstrap:
         low, high = bootstrap_ranks(H, cands, methods, n=bootstrap, seed=seed, ci=ci, seeds=seeds,
                                     consensus=consensus, engine=net.engine, level_weights=level_weights,
-                                    include_biomarkers=include_biomarkers, n_jobs=n_jobs)
+                                    include_biomarkers=include_biomarkers, n_jobs=n_jobs, arrays=A)
     if permutations:
         pv = permutation_pvalues(net, cands, methods, final, n=permutations, seed=seed, seeds=seeds,
                                  consensus=consensus, n_jobs=n_jobs)
-    n_pmids = _n_pmids_all(H, [row["id"] for row in rows])
+    # drugs as in the full graph: a filter keeps a drug edge only when its target is kept
+    drugs = arrays.drugs if arrays is not None else (A.drugs if H is G else graph_arrays(G).drugs)
     for row in rows:
         c = row["id"]
         row["rank_low"], row["rank_high"], row["p_value"] = low.get(c), high.get(c), pv.get(c)
-        row["n_pmids"] = n_pmids[c]
-        row["drugs"] = known_drugs(G, c)
+        row["n_pmids"] = int(A.node_pmids[A.index[c]])
+        row["drugs"] = list(drugs.get(c, []))
     rows.sort(key=lambda r: r["rank"])
     method_ranks = {m: ranks[m] for m in methods}
     params = {

@@ -46,8 +46,8 @@ def _bootstrap_one(child_seed):
     records = s["records"]
     drawn = rng.integers(0, len(records), size=len(records))
     multiplicity = Counter(records[i] for i in drawn)
-    net = Network.from_knowledge(s["H"], s["engine"], multiplicity=multiplicity, level_weights=s["level_weights"],
-                                 include_biomarkers=s["include_biomarkers"])
+    net = Network.from_knowledge(None, s["engine"], arrays=s["arrays"], multiplicity=multiplicity,
+                                 level_weights=s["level_weights"], include_biomarkers=s["include_biomarkers"])
     present = [c for c in s["cands"] if c in net]
     worst = len(s["cands"])
     methods = list(s["methods"])
@@ -65,7 +65,7 @@ def _bootstrap_one(child_seed):
 
 
 def bootstrap_ranks(H, cands, methods, *, n=100, seed=0, ci=0.95, seeds=None, consensus="rra",
-                    engine="auto", level_weights=None, include_biomarkers=False, n_jobs=1):
+                    engine="auto", level_weights=None, include_biomarkers=False, n_jobs=1, arrays=None):
     """Rank intervals from resampling communication records with replacement.
 
     Each replicate draws as many records as there are, with replacement; an
@@ -79,11 +79,15 @@ def bootstrap_ranks(H, cands, methods, *, n=100, seed=0, ci=0.95, seeds=None, co
     (dict, dict)
         ``rank_low`` and ``rank_high``: the central ``ci`` interval of each
         candidate's consensus rank over the replicates.
-    """
-    from evgraph.analysis.context import record_ids
 
-    records = record_ids(H)
-    state = {"H": H, "records": records, "cands": list(cands), "methods": list(methods), "seeds": seeds,
+    ``arrays``: :func:`~evgraph.analysis.arrays.graph_arrays` of ``H`` when
+    already read (``H`` is then not touched).
+    """
+    from evgraph.analysis.arrays import RECORD, graph_arrays
+
+    A = graph_arrays(H) if arrays is None else arrays  # read once, shared by every replicate
+    records = sorted(n for n, c in zip(A.nodes, A.categories) if c == RECORD)
+    state = {"arrays": A, "records": records, "cands": list(cands), "methods": list(methods), "seeds": seeds,
              "consensus": consensus, "engine": engine, "level_weights": level_weights,
              "include_biomarkers": include_biomarkers}
     runs = np.array(_map(_bootstrap_one, _child_seeds(seed, n), n_jobs, state))

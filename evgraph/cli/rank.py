@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,8 @@ from typing import Annotated
 import typer
 
 from evgraph.cli._common import (
-    DEFAULT_KB, KbOption, emit, fail, handle_errors, is_terminal, load_graph, print_table, to_json,
+    DEFAULT_KB, KbOption, LazyGraph, emit, fail, handle_errors, is_terminal, load_arrays, load_graph, print_table,
+    to_json,
 )
 
 CANDIDATES = ("cargo", "targets", "machinery", "receptors", "genes", "drugs", "all", "cells")
@@ -97,7 +99,9 @@ def register(app: typer.Typer) -> None:
         engine: Annotated[str, typer.Option(
             help="auto, networkx, igraph, or neo4j (degree, PageRank and betweenness computed inside Neo4j "
             "with GDS; connection from $NEO4J_URI, $NEO4J_USER, $NEO4J_PASSWORD).")] = "auto",
-        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for bootstrap/permutations.")] = 1,
+        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for the methods on large graphs, "
+                                          "bootstrap and permutations (0 = all available cores); results do not "
+                                          "depend on it.")] = 0,
         format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
         kb: KbOption = DEFAULT_KB,
@@ -108,14 +112,20 @@ def register(app: typer.Typer) -> None:
             raise fail(f"unknown candidate set {candidates!r}; valid choices: {', '.join(CANDIDATES)}")
         if top < 0:
             raise fail("--top must be >= 0")
-        G = load_graph(kb)
+        if jobs < 0:
+            raise fail("--jobs must be >= 0 (0 = all available cores)")
+        jobs = jobs or len(os.sched_getaffinity(0))
         if candidates == "cells":
-            _rank_cells(G, cancer, species, evidence, model_system, consensus, top, format, out,
+            _rank_cells(load_graph(kb), cancer, species, evidence, model_system, consensus, top, format, out,
                         bootstrap or permutations or method)
             return
         from evgraph.analysis.ranking import rank_targets
 
         methods = _split_methods(method)
+        arrays = load_arrays(kb)
+        filtered = any(x is not None for x in (cancer, species, evidence, model_system))
+        # the columns answer a plain ranking; the graph itself is read only when something needs it
+        G = load_graph(kb) if filtered or context or permutations or engine == "neo4j" else LazyGraph(kb)
         precomputed = None
         if engine == "neo4j":
             methods, precomputed = _neo4j_scores(G, methods, cancer, species, evidence, model_system, random_seed)
@@ -123,7 +133,8 @@ def register(app: typer.Typer) -> None:
         res = rank_targets(G, methods=methods, candidates=candidates, cancer=cancer,
                            species=species, evidence=evidence, model_system=model_system, context=context,
                            consensus=consensus, bootstrap=bootstrap, permutations=permutations,
-                           seed=random_seed, engine=engine, n_jobs=jobs, precomputed=precomputed)
+                           seed=random_seed, engine=engine, n_jobs=jobs, precomputed=precomputed,
+                           arrays=arrays)
         records = res.records(top or None)
         _output(records, format, out, lambda: _print_rank(res, records))
 
