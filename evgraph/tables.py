@@ -215,8 +215,12 @@ def validate(tables: Tables, schema: Schema | None = None, *, file: str = "") ->
                 if not isinstance(value, (list, tuple)):
                     add(row, prop, f"{typ} edge {s!r} -> {t!r} has no PMID list")
                     continue
-                if row.get("knowledge_source") == "evgraph-curated" and not value:
+                source = row.get("knowledge_source")
+                if not value and source == "evgraph-curated":
                     add(row, prop, f"curated {typ} edge {s!r} -> {t!r} cites no PMID")
+                elif not value and schema.pmids_required(source):
+                    add(row, prop, f"{typ} edge {s!r} -> {t!r} cites no PMID; the schema requires "
+                        f"PMIDs for source {source!r}")
             elif _is_missing(value):
                 add(row, prop, f"{typ} edge {s!r} -> {t!r} lacks provenance {prop!r}")
                 continue
@@ -253,13 +257,58 @@ def _first(values):
     return None
 
 
-def _join_distinct(values) -> str | None:
-    seen: list[str] = []
-    for v in values:
-        for part in ([] if _is_missing(v) else str(v).split(";")):
-            if part and part not in seen:
-                seen.append(part)
-    return ";".join(seen) if seen else None
+PROVENANCE_TEXT = ("knowledge_source", "source_version", "license")
+
+
+def _aligned_provenance(rows: list[dict]) -> dict:
+    """Distinct (source, version, licence) triples of merged rows, ``;``-joined position by
+    position, so the i-th version and licence belong to the i-th source."""
+    triples: list[tuple] = []
+    for row in rows:
+        cells = [[] if _is_missing(row.get(c)) else str(row.get(c)).split(";") for c in PROVENANCE_TEXT]
+        width = max(map(len, cells))
+        cells = [c if len(c) == width else [";".join(c)] * width for c in cells]
+        for triple in zip(*cells):
+            if triple not in triples:
+                triples.append(triple)
+    return {c: ";".join(t[i] for t in triples) or None for i, c in enumerate(PROVENANCE_TEXT)}
+
+
+def _merge_rows(rows: list[dict], lists: frozenset[str], schema: Schema) -> dict:
+    out = dict(rows[0])
+    for col in out:
+        if col in ("source", "target", "type", "id", "category") or col in PROVENANCE_TEXT:
+            continue
+        values = [r.get(col) for r in rows]
+        if col in lists:
+            # a list nobody gave stays absent (pmids are always a list)
+            has = col == "pmids" or any(isinstance(v, (list, tuple)) for v in values)
+            out[col] = _union(values) if has else None
+        elif col == "evidence_level":
+            out[col] = strongest_evidence(values, schema)
+        else:
+            out[col] = _first(values)
+    if "knowledge_source" in out:
+        out.update(_aligned_provenance(rows))
+    return out
+
+
+def _dedupe(frame: pd.DataFrame, keys: list[str], merge_rows) -> pd.DataFrame:
+    """Rows with a unique key pass through untouched (vectorised); only rows sharing a key
+    are merged in Python, each group at the place of its first row."""
+    dup = frame.duplicated(keys, keep=False)
+    if not dup.any():
+        return frame.reset_index(drop=True)
+    shared = frame.loc[dup]
+    groups: dict[tuple, list] = {}
+    first: dict[tuple, int] = {}
+    for idx, row in zip(shared.index, shared.to_dict("records")):
+        key = tuple(row[k] for k in keys)
+        groups.setdefault(key, []).append(row)
+        first.setdefault(key, idx)
+    merged = pd.DataFrame([merge_rows(rows) for rows in groups.values()], index=list(first.values()),
+                          columns=frame.columns)
+    return pd.concat([frame.loc[~dup], merged]).sort_index(kind="stable").reset_index(drop=True)
 
 
 def merge(parts: list[Tables], schema: Schema | None = None) -> Tables:
@@ -268,34 +317,25 @@ def merge(parts: list[Tables], schema: Schema | None = None) -> Tables:
     Nodes are deduplicated by id (the first non-empty value of each property
     wins; a category conflict is an error). Edges with the same source, target
     and type are merged: list properties (PMIDs, records, ...) are united, the
-    strongest evidence level is kept and distinct knowledge sources, versions
-    and licences are kept ``;``-joined so provenance per source survives.
+    strongest evidence level is kept and the distinct (knowledge source,
+    version, licence) triples are kept ``;``-joined position by position, so
+    provenance per source survives. Rows whose key is unique are not touched
+    row by row, which keeps merging a million edges fast.
     """
     schema = schema or load_schema()
     if len(parts) == 1:
         return parts[0].copy()
     nodes = pd.concat([p.nodes for p in parts], ignore_index=True)
-    cats = nodes.groupby("id")["category"].nunique()
+    shared = nodes.loc[nodes["id"].duplicated(keep=False)]
+    cats = shared.groupby("id")["category"].nunique()
     clash = cats[cats > 1]
     if len(clash):
         nid = clash.index[0]
         found = sorted(nodes.loc[nodes["id"] == nid, "category"].unique())
         raise ValidationError([Problem("", 0, "category", f"node {nid!r} has conflicting categories {found}")])
-    nodes = nodes.groupby("id", sort=False, as_index=False).agg(_first)
-    edges = pd.concat([p.edges for p in parts], ignore_index=True)
     lists = schema.list_properties()
-    agg = {}
-    for col in edges.columns:
-        if col in ("source", "target", "type"):
-            continue
-        if col in lists:
-            agg[col] = _union
-        elif col == "evidence_level":
-            agg[col] = lambda v: strongest_evidence(v, schema)
-        elif col in ("knowledge_source", "source_version", "license"):
-            agg[col] = _join_distinct
-        else:
-            agg[col] = _first
-    edges = edges.groupby(["source", "target", "type"], sort=False, as_index=False).agg(agg)
+    nodes = _dedupe(nodes, ["id"], lambda rows: {c: _first([r.get(c) for r in rows]) for c in rows[0]})
+    edges = pd.concat([p.edges for p in parts], ignore_index=True)
+    edges = _dedupe(edges, ["source", "target", "type"], lambda rows: _merge_rows(rows, lists, schema))
     meta = {"sources": [p.meta for p in parts]}
     return Tables(nodes, edges, meta)
