@@ -6,14 +6,30 @@ import math
 
 import networkx as nx
 
-__all__ = ["to_distance", "project_arrays", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS", "edge_weight", "project", "record_weight"]
+__all__ = ["to_distance", "project_arrays", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS", "SCORE_SCALED",
+           "edge_weight", "project", "record_weight", "symmetric_types"]
 
 # Evidence from patients outweighs animal models, which outweigh cell culture.
 DEFAULT_LEVEL_WEIGHTS = {"patient_samples": 1.0, "in_vivo": 0.75, "in_vitro": 0.5, "unspecified": 0.25}
 # Identity mappings (a protein cargo is the product of its gene) are not evidence
 # to be weighed: they get full weight so the two nodes act as one.
-DEFAULT_TYPE_WEIGHTS = {"PRODUCT_OF": 1.0}
+# Layers from public databases (evgraph build) that cite no papers per edge get
+# fixed weights below any evidence-weighted edge: predictions and gene-set
+# membership least, pathway membership and hierarchy like unspecified evidence.
+# Database edges that do cite papers (miRTarBase targets, ExoCarta/Vesiclepedia
+# detections) are weighed like curated edges, from their level and PMIDs.
+DEFAULT_TYPE_WEIGHTS = {"PRODUCT_OF": 1.0, "PARTICIPATES_IN": 0.25, "PART_OF": 0.25, "INTERACTS_WITH": 0.25,
+                        "PREDICTED_TARGET": 0.1, "IN_GENE_SET": 0.1}
+# A fixed type weight multiplied by a 0..1 confidence read from an edge property.
+SCORE_SCALED = {"INTERACTS_WITH": ("score", 1000.0)}
 EXCLUDED_CATEGORIES = frozenset({"BiomarkerClaim", "BodyFluid"})
+
+
+def symmetric_types() -> frozenset[str]:
+    """Relationship types the schema declares undirected (stored once, projected both ways)."""
+    from evgraph.schema import load_schema
+
+    return frozenset(name for name, rel in load_schema().relationships.items() if rel.symmetric)
 
 
 def to_distance(weight: float) -> float:
@@ -83,6 +99,7 @@ def project_arrays(
     if multiplicity is not None:
         keep = [n for n in keep if cat[n] != "CommunicationRecord" or n in multiplicity]
     index = {n: i for i, n in enumerate(keep)}
+    both_ways = symmetric_types()
     us, vs, ws, ks = [], [], [], []
     for u, v, k, d in G.edges(keys=True, data=True):
         iu, iv = index.get(u), index.get(v)
@@ -100,6 +117,8 @@ def project_arrays(
                 n_pmids = max(1, round(n_pmids * sum(kept) / len(recs)))
         if k in type_weights:
             w = type_weights[k]
+            if k in SCORE_SCALED and d.get(SCORE_SCALED[k][0]) is not None:
+                w *= float(d[SCORE_SCALED[k][0]]) / SCORE_SCALED[k][1]
         else:
             w = lw.get(d.get("evidence_level", "unspecified"), lw.get("unspecified", 0.25)) * (
                 1.0 + math.log(max(n_pmids, 1)))
@@ -107,6 +126,11 @@ def project_arrays(
         vs.append(iv)
         ws.append(w)
         ks.append(k)
+        if k in both_ways:
+            us.append(iv)
+            vs.append(iu)
+            ws.append(w)
+            ks.append(k)
     src = np.asarray(us, dtype=np.int64)
     dst = np.asarray(vs, dtype=np.int64)
     weight = np.asarray(ws, dtype=float)
