@@ -40,7 +40,8 @@ def _ordered(df: pd.DataFrame, first: tuple[str, ...]) -> pd.DataFrame:
 def _flatten(df: pd.DataFrame, lists: frozenset[str]) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype != object:
+        if out[col].dtype != object or (col not in lists and pd.api.types.infer_dtype(out[col], skipna=True)
+                                        in ("string", "integer", "floating", "boolean", "empty")):
             continue
         is_list = out[col].map(type).isin([list, tuple])
         if col in lists or is_list.any():

@@ -13,6 +13,7 @@ import gzip
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evgraph.errors import Problem, ValidationError
@@ -124,7 +125,7 @@ def read_table(path, required, *, sep: str = "\t", comment_prefix: str = "", lay
     cols = None if usecols is None else [c for c in usecols if c in header]
     try:
         with _opener(path)() as fh:
-            df = pd.read_csv(fh, sep=sep, header=None, skiprows=1, names=names, usecols=cols, dtype=str,
+            df = pd.read_csv(fh, sep=sep, header=None, skiprows=1, names=names, usecols=cols, dtype=object,
                              encoding=encoding, keep_default_na=False, na_values=[], quoting=3,
                              skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, ValueError) as err:
@@ -135,8 +136,9 @@ def read_table(path, required, *, sep: str = "\t", comment_prefix: str = "", lay
 
 def _none_if_blank(values: pd.Series) -> pd.Series:
     """Stripped strings as an object column, empty cells as ``None``."""
-    s = values.astype(object).where(values.notna(), "").astype(str).str.strip()
-    return pd.Series([v if v else None for v in s.tolist()], index=values.index, dtype=object)
+    out = [(v.strip() or None) if isinstance(v, str) else (None if v is None or v != v else str(v))
+           for v in values.tolist()]
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _strip(df: pd.DataFrame) -> pd.DataFrame:
@@ -160,7 +162,7 @@ def read_headerless(path, names, *, sep: str = "\t", min_fields: int | None = No
     encoding = encoding_of(path)
     try:
         with _opener(path)() as fh:
-            df = pd.read_csv(fh, sep=sep, header=None, names=list(names), dtype=str, encoding=encoding,
+            df = pd.read_csv(fh, sep=sep, header=None, names=list(names), dtype=object, encoding=encoding,
                              keep_default_na=False, na_values=[], quoting=3, skip_blank_lines=False,
                              engine="c", index_col=False)
     except (pd.errors.ParserError, ValueError) as err:
@@ -190,7 +192,7 @@ def iter_chunks(path, required, *, sep: str, usecols, dtypes=None, chunksize: in
     try:
         with _opener(path)() as fh:
             reader = pd.read_csv(fh, sep=sep, header=None, skiprows=1, names=header, usecols=usecols,
-                                 dtype=dtypes or str, encoding=encoding, chunksize=chunksize,
+                                 dtype=dtypes or object, encoding=encoding, chunksize=chunksize,
                                  keep_default_na=False, na_values=[], engine="c")
             for chunk in reader:
                 chunk[LINE] = range(first_line, first_line + len(chunk))
@@ -261,8 +263,18 @@ def clean_ids(values: pd.Series) -> pd.Series:
     >>> clean_ids(pd.Series(["3091.0", " 60 ", "", None, "ENSG1"])).tolist()
     ['3091', '60', None, None, 'ENSG1']
     """
-    s = _none_if_blank(values).fillna("").astype(str).str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
-    return _none_if_blank(s)
+    return pd.Series([_int_text(v) for v in _none_if_blank(values).tolist()], index=values.index, dtype=object)
+
+
+_FLOAT_INT = re.compile(r"^(\d+)\.0+$")
+
+
+def _int_text(v):
+    if v is not None and "." in v:
+        m = _FLOAT_INT.match(v)
+        if m:
+            return m.group(1)
+    return v
 
 
 def numeric(df: pd.DataFrame, column: str, path, *, integer: bool = False, null=("NULL",)) -> pd.Series:
@@ -290,14 +302,21 @@ def collect(df: pd.DataFrame, keys: list[str], lists: dict[str, str], *, numeric
     >>> collect(df, ["a"], {"pmids": "p"}, numeric_sort=("pmids",)).to_dict("records")
     [{'a': 'x', 'pmids': ['2', '10']}, {'a': 'y', 'pmids': []}]
     """
-    base = df[keys].drop_duplicates().reset_index(drop=True)
+    gid = df.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    n = int(gid.max()) + 1 if len(gid) else 0
+    first = pd.Series(gid).drop_duplicates().index.to_numpy()
+    base = df.iloc[first][keys].reset_index(drop=True)   # row g holds group g (numbered by first appearance)
     for out, col in lists.items():
-        sub = df[keys + [col]].dropna(subset=[col]).drop_duplicates()
-        if out in numeric_sort:
-            sub = sub.assign(_k=pd.to_numeric(sub[col], errors="coerce")).sort_values(keys + ["_k", col])
-        else:
-            sub = sub.sort_values(keys + [col])
-        grouped = sub.groupby(keys, sort=False)[col].agg(list).rename(out).reset_index()
-        base = base.merge(grouped, on=keys, how="left")
-        base[out] = [v if isinstance(v, list) else [] for v in base[out]]
+        vals = df[col].to_numpy(dtype=object)
+        ok = pd.notna(vals)
+        g, v = gid[ok], vals[ok]
+        code, _ = pd.factorize(v, sort=True)
+        key = pd.to_numeric(pd.Series(v), errors="coerce").to_numpy() if out in numeric_sort else code
+        order = np.lexsort((code, key, g))
+        g, code, v = g[order], code[order], v[order]
+        fresh = np.ones(len(g), dtype=bool)
+        fresh[1:] = (g[1:] != g[:-1]) | (code[1:] != code[:-1])   # drop repeated values within a group
+        g, v = g[fresh], v[fresh].tolist()
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(g, minlength=n))]).tolist()
+        base[out] = [v[bounds[i]:bounds[i + 1]] for i in range(n)]
     return base
