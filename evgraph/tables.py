@@ -88,6 +88,13 @@ def _is_missing(value) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def _allowed(prop: str, schema: Schema):
+    """The enumeration a string property must come from, if any."""
+    special = {"ev_subtype": schema.ev_subtypes, "species": schema.species,
+               "evidence_level": schema.evidence_levels}
+    return special.get(prop, schema.enums.get(prop))
+
+
 def _check_value(prop: str, typ: str, value, schema: Schema) -> str | None:
     """Return a reason string if ``value`` breaks the declared type or enum."""
     if _is_missing(value):
@@ -118,13 +125,7 @@ def _check_value(prop: str, typ: str, value, schema: Schema) -> str | None:
         except (TypeError, ValueError):
             return f"expected a number, got {value!r}"
         return None
-    allowed = schema.enums.get(prop)
-    if prop == "ev_subtype":
-        allowed = schema.ev_subtypes
-    elif prop == "species":
-        allowed = schema.species
-    elif prop == "evidence_level":
-        allowed = schema.evidence_levels
+    allowed = _allowed(prop, schema)
     if allowed and value not in allowed:
         return f"{value!r} is not one of {', '.join(allowed)}"
     return None
@@ -227,13 +228,7 @@ def _suspect_values(values: pd.Series, prop: str, typ: str, schema: Schema) -> p
             wrong |= num != num.round()
         bad[present] = wrong.to_numpy()
         return bad
-    allowed = schema.enums.get(prop)
-    if prop == "ev_subtype":
-        allowed = schema.ev_subtypes
-    elif prop == "species":
-        allowed = schema.species
-    elif prop == "evidence_level":
-        allowed = schema.evidence_levels
+    allowed = _allowed(prop, schema)
     if allowed:
         bad[present] = ~v.isin(list(allowed))
     return bad

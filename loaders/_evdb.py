@@ -23,10 +23,10 @@ import pandas as pd
 
 from evgraph.loaders._read import LINE, bad, clean_ids, collect, read_table
 from evgraph.loaders.normalise import Report, normalise_mirna
-from evgraph.loaders.registry import Context, FileRole, Result, edge_frame, node_frame
+from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, node_frame, register
 from evgraph.tables import Tables
 
-__all__ = ["ev_file_roles", "load_ev_database", "PROTEIN_COLUMNS", "MIRNA_COLUMNS", "EXPERIMENT_COLUMNS"]
+__all__ = ["ev_file_roles", "load_ev_database", "register_ev_database", "PROTEIN_COLUMNS", "MIRNA_COLUMNS", "EXPERIMENT_COLUMNS"]
 
 PROTEIN_COLUMNS = ("CONTENT TYPE", "GENE SYMBOL", "SPECIES", "EXPERIMENT ID")
 MIRNA_COLUMNS = ("MIRNA ID", "SPECIES", "EXPERIMENT ID")
@@ -159,3 +159,10 @@ def load_ev_database(files: dict, ctx: Context, *, name: str, license: str) -> R
     nodes_df = pd.concat(nodes, ignore_index=True).drop_duplicates("id").reset_index(drop=True)
     return Result(Tables(nodes_df, pd.concat(edges, ignore_index=True), {"source": name, "version": version}),
                   report)
+
+
+def register_ev_database(name: str, prefix: str, *, license: str, **info) -> SourceInfo:
+    """Register an EV database in the shared layout (files ``<PREFIX>_*_DETAILS_<release>.txt``)."""
+    return register(SourceInfo(name=name, license=license, files=ev_file_roles(prefix),
+                               load=lambda files, ctx: load_ev_database(files, ctx, name=name, license=license),
+                               one_of=("protein_mrna", "mirna"), **info))

@@ -17,7 +17,7 @@ import pandas as pd
 
 from evgraph.loaders._read import LINE, bad, clean_ids, collect, read_excel, read_table
 from evgraph.loaders.normalise import Report, normalise_mirna
-from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, node_frame, register
+from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, mirna_gene_nodes, register
 from evgraph.tables import Tables
 
 COLUMNS = ("miRTarBase ID", "miRNA", "Species (miRNA)", "Target Gene", "Target Gene (Entrez Gene ID)",
@@ -88,8 +88,7 @@ def load(files, ctx: Context) -> Result:
                        effect=agg["functional"].map({True: "represses", False: None}),
                        support=agg["strong"].map({True: "strong", False: "weak"}),
                        experiments=agg["experiments"], interaction_ids=agg["interaction_ids"])
-    nodes = pd.concat([node_frame(agg["mirna"], "MiRNA"),
-                       node_frame(gene_ids, "Gene", names=agg["gene"], symbol=agg["gene"])], ignore_index=True)
+    nodes = mirna_gene_nodes(agg["mirna"], agg["gene"])
     report.note("interactions (miRNA, gene) after aggregating references", len(edges))
     return Result(Tables(nodes, edges, {"source": "mirtarbase", "version": ctx.version}), report)
 

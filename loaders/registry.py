@@ -22,7 +22,7 @@ from evgraph.loaders.normalise import SPECIES, Report, SampleMapper, SymbolMap
 from evgraph.tables import Tables
 
 __all__ = ["FileRole", "Option", "SourceInfo", "Context", "Result", "register", "sources", "get_source",
-           "classify_files", "detect_version", "edge_frame", "node_frame"]
+           "classify_files", "detect_version", "edge_frame", "node_frame", "mirna_gene_nodes"]
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,12 @@ def node_frame(ids: pd.Series, category: str, names=None, **props) -> pd.DataFra
     for k, v in props.items():
         df[k] = v.to_numpy() if isinstance(v, pd.Series) else v
     return df.drop_duplicates("id").reset_index(drop=True)
+
+
+def mirna_gene_nodes(mirnas: pd.Series, genes: pd.Series) -> pd.DataFrame:
+    """MiRNA nodes and ``hgnc.symbol:`` Gene nodes for the endpoints of miRNA -> gene edges."""
+    return pd.concat([node_frame(mirnas, "MiRNA"),
+                      node_frame("hgnc.symbol:" + genes, "Gene", names=genes, symbol=genes)], ignore_index=True)
 
 
 def edge_frame(source, target, typ: str, *, knowledge_source: str, version: str, license: str,

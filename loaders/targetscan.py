@@ -15,7 +15,7 @@ import pandas as pd
 
 from evgraph.loaders._read import numeric, read_table
 from evgraph.loaders.normalise import Report, normalise_mirna
-from evgraph.loaders.registry import (Context, FileRole, Option, Result, SourceInfo, edge_frame, node_frame,
+from evgraph.loaders.registry import (Context, FileRole, Option, Result, SourceInfo, edge_frame, mirna_gene_nodes,
                                       register)
 from evgraph.tables import Tables
 
@@ -63,8 +63,7 @@ def load(files, ctx: Context) -> Result:
     props = {c: agg[c] for c in aggs}
     edges = edge_frame(agg["mirna"], gene_ids, "PREDICTED_TARGET", knowledge_source="targetscan",
                        version=ctx.version, license=LICENSE, **props)
-    nodes = pd.concat([node_frame(agg["mirna"], "MiRNA"),
-                       node_frame(gene_ids, "Gene", names=agg["gene"], symbol=agg["gene"])], ignore_index=True)
+    nodes = mirna_gene_nodes(agg["mirna"], agg["gene"])
     return Result(Tables(nodes, edges, {"source": "targetscan", "version": ctx.version}), report)
 
 

@@ -8,26 +8,19 @@ site blocks scripted downloads; use a browser). Same layout as ExoCarta, see
 
 from __future__ import annotations
 
-from evgraph.loaders._evdb import ev_file_roles, load_ev_database
-from evgraph.loaders.registry import SourceInfo, register
+from evgraph.loaders._evdb import register_ev_database
 
 LICENSE = "Vesiclepedia terms of use (academic use, not redistributed)"
 
 
-def load(files, ctx):
-    return load_ev_database(files, ctx, name="vesiclepedia", license=LICENSE)
-
-
-INFO = register(SourceInfo(
-    name="vesiclepedia",
+INFO = register_ev_database(
+    "vesiclepedia",
+    "VESICLEPEDIA",
     title="Vesiclepedia: extracellular-vesicle cargo of every vesicle type",
     homepage="http://microvesicles.org",
     download="http://microvesicles.org/download (files VESICLEPEDIA_*_DETAILS_<release>.txt)",
     license=LICENSE,
     citation="Kalra H, et al. Vesiclepedia: a compendium for extracellular vesicles with continuous "
              "community annotation. PLoS Biol. 2012;10(12):e1001450. doi:10.1371/journal.pbio.1001450",
-    files=ev_file_roles("VESICLEPEDIA"),
-    load=load,
-    one_of=("protein_mrna", "mirna"),
     order=21,
-))
+)
