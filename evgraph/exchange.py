@@ -24,6 +24,7 @@ __all__ = [
     "write_json",
     "read_json",
     "write_graphml",
+    "write_tables",
     "FORMATS",
 ]
 
@@ -39,9 +40,39 @@ def _ordered(df: pd.DataFrame, first: tuple[str, ...]) -> pd.DataFrame:
 def _flatten(df: pd.DataFrame, lists: frozenset[str]) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
-        if col in lists or out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: LIST_SEP.join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        if out[col].dtype != object or (col not in lists and pd.api.types.infer_dtype(out[col], skipna=True)
+                                        in ("string", "integer", "floating", "boolean", "empty")):
+            continue
+        is_list = out[col].map(type).isin([list, tuple])
+        if col in lists or is_list.any():
+            out[col] = [LIST_SEP.join(map(str, v)) if f else v for v, f in zip(out[col], is_list)]
     return out
+
+
+def write_tables(tables: Tables, folder: str | Path, *, schema: Schema | None = None) -> list[Path]:
+    """Write canonical tables as ``nodes.csv``, ``edges.csv`` and ``meta.json`` (no graph needed).
+
+    Files are written next to the target and renamed into place, so a failed
+    write never leaves half a knowledge base behind.
+    """
+    import os
+
+    schema = schema or load_schema()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lists = schema.list_properties()
+    paths = [folder / "nodes.csv", folder / "edges.csv", folder / "meta.json"]
+    tmp = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in paths]
+    try:
+        _flatten(_ordered(tables.nodes, NODE_COLUMNS), lists).to_csv(tmp[0], index=False)
+        _flatten(_ordered(tables.edges, EDGE_COLUMNS), lists).to_csv(tmp[1], index=False)
+        tmp[2].write_text(json.dumps(tables.meta, indent=1, sort_keys=True, default=str), "utf-8")
+        for t, p in zip(tmp, paths):
+            os.replace(t, p)
+    finally:
+        for t in tmp:
+            t.unlink(missing_ok=True)
+    return paths
 
 
 def write_csv(G: nx.MultiDiGraph, folder: str | Path, *, schema: Schema | None = None) -> list[Path]:
@@ -60,26 +91,26 @@ def write_csv(G: nx.MultiDiGraph, folder: str | Path, *, schema: Schema | None =
 
 
 def _parse_column(series: pd.Series, typ: str | None, name: str, file: str, problems: list[Problem]) -> pd.Series:
-    def parse(v, lineno):
-        if v is None or (isinstance(v, float) and v != v) or v == "":
-            return None
-        if typ == "list[str]":
-            return [x for x in str(v).split(LIST_SEP) if x]
+    values = series.astype(object)
+    empty = values.isna() | (values == "")
+    if typ == "list[str]":
+        return pd.Series([None if e else [x for x in v.split(LIST_SEP) if x] for v, e in zip(values, empty)],
+                         index=series.index, dtype=object)
+    if typ in ("int", "float"):
+        num = pd.to_numeric(values.where(~empty, None), errors="coerce")
+        wrong = num.isna() & ~empty
         if typ == "int":
-            try:
-                return int(float(v))
-            except ValueError:
-                problems.append(Problem(file, lineno, name, f"{v!r} is not an integer"))
-        if typ == "float":
-            try:
-                return float(v)
-            except ValueError:
-                problems.append(Problem(file, lineno, name, f"{v!r} is not a number"))
-        if typ == "bool":
-            return str(v).lower() in ("true", "1", "yes")
-        return v
-
-    return pd.Series([parse(v, i + 2) for i, v in enumerate(series)], index=series.index, dtype=object)
+            wrong |= num.notna() & (num != num.round())
+        for i in wrong.to_numpy().nonzero()[0][:20]:
+            what = "an integer" if typ == "int" else "a number"
+            problems.append(Problem(file, int(i) + 2, name, f"{values.iloc[i]!r} is not {what}"))
+        cast = int if typ == "int" else float
+        return pd.Series([None if e or n != n else cast(n) for n, e in zip(num.tolist(), empty)],
+                         index=series.index, dtype=object)
+    if typ == "bool":
+        return pd.Series([None if e else str(v).lower() in ("true", "1", "yes") for v, e in zip(values, empty)],
+                         index=series.index, dtype=object)
+    return values.where(~empty, None)
 
 
 def read_csv_tables(folder: str | Path, *, schema: Schema | None = None) -> Tables:

@@ -12,7 +12,7 @@ import yaml
 
 from evgraph.errors import SchemaError, UnknownChoiceError
 
-__all__ = ["NodeCategory", "RelationshipType", "Schema", "load_schema", "LIST_TYPES"]
+__all__ = ["KnowledgeSource", "NodeCategory", "RelationshipType", "Schema", "load_schema", "LIST_TYPES"]
 
 LIST_TYPES = {"list[str]"}
 SCALAR_TYPES = {"str", "int", "float", "bool"}
@@ -37,6 +37,19 @@ class RelationshipType:
     targets: frozenset[str]
     properties: dict[str, str]
     description: str = ""
+    symmetric: bool = False
+
+
+@dataclass(frozen=True)
+class KnowledgeSource:
+    """What the schema demands of one knowledge source's edges."""
+
+    name: str
+    pmids: str = "required"  # required | optional | none
+    knowledge_level: str = "not_provided"
+
+
+PMID_RULES = ("required", "optional", "none")
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,17 @@ class Schema:
     ev_subtypes: tuple[str, ...]
     species: tuple[str, ...]
     cargo_categories: tuple[str, ...] = field(default=())
+    knowledge_sources: dict[str, KnowledgeSource] = field(default_factory=dict)
+
+    def pmids_required(self, source: str) -> bool:
+        """Whether an edge from ``source`` (``;``-joined when merged) must cite a PMID.
+
+        An edge may cite none only if every source it comes from is declared
+        ``optional`` or ``none`` in the schema; unknown sources must cite.
+        """
+        names = [s for s in str(source or "").split(";") if s]
+        return not names or any(
+            self.knowledge_sources.get(n, KnowledgeSource(n)).pmids == "required" for n in names)
 
     def category(self, name: str) -> NodeCategory:
         try:
@@ -130,10 +154,17 @@ def parse_schema(raw: dict) -> Schema:
             targets=_expand(spec["to"], cargo, cats, f"relationship {name}"),
             properties=_check_types(spec.get("properties", {}), f"relationship {name}"),
             description=spec.get("description", ""),
+            symmetric=bool(spec.get("symmetric", False)),
         )
     for cat in cats.values():
         if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", cat.neo4j_label):
             raise SchemaError(f"label {cat.neo4j_label!r} is not CamelCase")
+    sources: dict[str, KnowledgeSource] = {}
+    for name, spec in (raw.get("knowledge_sources") or {}).items():
+        rule = spec.get("pmids", "required")
+        if rule not in PMID_RULES:
+            raise SchemaError(f"knowledge source {name!r}: pmids must be one of {', '.join(PMID_RULES)}")
+        sources[name] = KnowledgeSource(name, rule, spec.get("knowledge_level", "not_provided"))
     return Schema(
         version=str(raw["version"]),
         provenance=_check_types(raw["provenance"], "provenance"),
@@ -145,6 +176,7 @@ def parse_schema(raw: dict) -> Schema:
         ev_subtypes=tuple(raw["ev_subtypes"]),
         species=tuple(raw["species"]),
         cargo_categories=cargo,
+        knowledge_sources=sources,
     )
 
 

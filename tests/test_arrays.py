@@ -14,7 +14,8 @@ from evgraph.analysis.context import CANDIDATE_SETS, candidates
 from evgraph.analysis.methods import run_methods
 from evgraph.analysis.network import Network
 from evgraph.analysis.projection import (DEFAULT_LEVEL_WEIGHTS, DEFAULT_TYPE_WEIGHTS, EXCLUDED_CATEGORIES,
-                                         LinkTypes, project_arrays, to_distance, to_distances)
+                                         SCORE_SCALED, LinkTypes, project_arrays, symmetric_types, to_distance,
+                                         to_distances)
 from evgraph.analysis.ranking import known_drugs, rank_targets
 
 
@@ -27,7 +28,13 @@ def reference_projection(G, *, level_weights=None, include_biomarkers=False, mul
     if multiplicity is not None:
         keep = [n for n in keep if cat[n] != "CommunicationRecord" or n in multiplicity]
     index = {n: i for i, n in enumerate(keep)}
+    both_ways = symmetric_types()
     links: dict = {}
+
+    def add(a, b, w, k):
+        w0, types = links.get((index[a], index[b]), (0.0, []))
+        links[(index[a], index[b])] = (w0 + w, types + [k])
+
     for u, v, k, d in G.edges(keys=True, data=True):
         if u not in index or v not in index:
             continue
@@ -41,10 +48,15 @@ def reference_projection(G, *, level_weights=None, include_biomarkers=False, mul
                 if not any(kept):
                     continue
                 n_pmids = max(1, round(n_pmids * sum(kept) / len(recs)))
-        w = DEFAULT_TYPE_WEIGHTS[k] if k in DEFAULT_TYPE_WEIGHTS else \
-            lw.get(d.get("evidence_level", "unspecified"), lw["unspecified"]) * (1.0 + math.log(max(n_pmids, 1)))
-        w0, types = links.get((index[u], index[v]), (0.0, []))
-        links[(index[u], index[v])] = (w0 + w, types + [k])
+        if k in DEFAULT_TYPE_WEIGHTS:
+            w = DEFAULT_TYPE_WEIGHTS[k]
+            if k in SCORE_SCALED and d.get("score") is not None:
+                w *= float(d["score"]) / SCORE_SCALED[k]
+        else:
+            w = lw.get(d.get("evidence_level", "unspecified"), lw["unspecified"]) * (1.0 + math.log(max(n_pmids, 1)))
+        add(u, v, w, k)
+        if k in both_ways:
+            add(v, u, w, k)
     return keep, links
 
 
@@ -71,14 +83,17 @@ def knowledge_graphs(draw):
     G = nx.MultiDiGraph()
     for i in range(n):
         G.add_node(f"n{i}", category=draw(st.sampled_from(cats)), name=f"N{i}")
-    types = ["CARRIES", "REGULATES", "TARGETS", "PRODUCT_OF", "RELEASES"]
-    for u, v, k, pm, lvl, recs, eff in draw(st.lists(st.tuples(
+    types = ["CARRIES", "REGULATES", "TARGETS", "PRODUCT_OF", "RELEASES", "INTERACTS_WITH", "PART_OF"]
+    for u, v, k, pm, lvl, recs, eff, score in draw(st.lists(st.tuples(
             st.integers(0, n - 1), st.integers(0, n - 1), st.sampled_from(types),
             st.lists(st.sampled_from(["1", "2", "3", "4", "5"]), max_size=4, unique=True),
             st.sampled_from(["in_vitro", "in_vivo", "patient_samples", "unspecified", None]),
             st.one_of(st.none(), st.lists(st.sampled_from([f"n{i}" for i in range(n)] + ["ghost"]), max_size=3)),
-            st.sampled_from([None, "activates", "represses"])), max_size=20)):
+            st.sampled_from([None, "activates", "represses"]),
+            st.one_of(st.none(), st.integers(150, 1000))), max_size=20)):
         d = {"pmids": pm}
+        if score is not None:
+            d["score"] = score
         if lvl is not None:
             d["evidence_level"] = lvl
         if recs is not None:

@@ -24,7 +24,7 @@ class GraphArrays:
 
     Edge ``e`` runs from ``nodes[src[e]]`` to ``nodes[dst[e]]`` with type
     ``types[etype[e]]``, evidence level ``levels[level[e]]``, ``n_pmids[e]``
-    papers, effect ``effects[effect[e]]`` and the supporting communication
+    papers, confidence ``score[e]`` (NaN when the edge has none), effect ``effects[effect[e]]`` and the supporting communication
     records ``rec_idx[rec_ptr[e]:rec_ptr[e + 1]]`` (node indices; an index
     ``len(nodes) + j`` names ``foreign_records[j]``, a record the edge cites
     that is not a node of this graph).
@@ -42,6 +42,7 @@ class GraphArrays:
     effect: np.ndarray
     effects: list
     n_pmids: np.ndarray
+    score: np.ndarray
     rec_ptr: np.ndarray
     rec_idx: np.ndarray
     node_pmids: np.ndarray
@@ -162,7 +163,7 @@ def graph_arrays(G) -> GraphArrays:
     lcode: dict = {}
     ecode: dict = {}
     pcode: dict = {}
-    src, dst, etype, level, effect, npm, pm, nrec, recs = [], [], [], [], [], [], [], [], []
+    src, dst, etype, level, effect, npm, pm, nrec, recs, score = [], [], [], [], [], [], [], [], [], []
     for u, nbrs in G.adjacency():
         iu = index[u]
         for v, keyed in nbrs.items():
@@ -173,6 +174,7 @@ def graph_arrays(G) -> GraphArrays:
                 etype.append(tcode.setdefault(k, len(tcode)))
                 level.append(lcode.setdefault(d.get("evidence_level", "unspecified"), len(lcode)))
                 effect.append(ecode.setdefault(d.get("effect"), len(ecode)))
+                score.append(d.get("score"))
                 p = d.get("pmids", ())
                 npm.append(len(p))
                 pm.extend(pcode.setdefault(x, len(pcode)) for x in p)
@@ -193,6 +195,7 @@ def graph_arrays(G) -> GraphArrays:
         nodes=nodes, categories=categories, names=names, src=src_a, dst=dst_a, etype=etype_a, types=types,
         level=np.asarray(level, dtype=np.int16), levels=list(lcode),
         effect=np.asarray(effect, dtype=np.int16), effects=list(ecode), n_pmids=npm_a,
+        score=np.array([np.nan if x is None else float(x) for x in score], dtype=float),
         rec_ptr=np.concatenate([[0], np.cumsum(np.asarray(nrec, dtype=np.int64))]), rec_idx=rec_idx,
         node_pmids=_distinct_per_node(len(nodes), src_a, dst_a, npm_a, np.asarray(pm, dtype=np.int64),
                                       max(len(pcode), 1)),

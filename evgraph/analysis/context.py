@@ -64,6 +64,11 @@ def _record_cancers(G, rec):
     return {v for _, v, k in G.out_edges(rec, keys=True) if k == "IN_CONTEXT_OF"}
 
 
+# Relationship types loaded from public databases, which no communication record supports.
+BACKGROUND = frozenset({"DETECTED_IN", "PREDICTED_TARGET", "PARTICIPATES_IN", "PART_OF", "IN_GENE_SET",
+                        "INTERACTS_WITH"})
+
+
 def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) -> nx.MultiDiGraph:
     """The part of the knowledge graph supported by matching communication records.
 
@@ -143,6 +148,15 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
             claim_cancers = {t for _, t, kk in G.out_edges(u, keys=True) if kk == "IN_CONTEXT_OF"}
             if cancer_id is None or cancer_id in claim_cancers:
                 H.add_edge(u, v, key=k, **d)
+    # Database layers (evgraph build) have no records: keep the ones touching the context,
+    # one hop out (detections in another cancer's EVs excepted).
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k in BACKGROUND or (k == "REGULATES" and d.get("records") is None):
+            if u not in nodes_in and v not in nodes_in:
+                continue
+            if k == "DETECTED_IN" and cat[v] == "Cancer" and cancer_id and v != cancer_id:
+                continue
+            H.add_edge(u, v, key=k, **d)
     for n in H:
         H.nodes[n].update(G.nodes[n])
     return H

@@ -10,14 +10,30 @@ import numpy as np
 
 from evgraph.analysis.arrays import RECORD, graph_arrays
 
-__all__ = ["to_distance", "to_distances", "project_arrays", "LinkTypes", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS", "edge_weight", "project", "record_weight"]
+__all__ = ["to_distance", "to_distances", "project_arrays", "LinkTypes", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS",
+           "SCORE_SCALED", "edge_weight", "project", "record_weight", "symmetric_types"]
 
 # Evidence from patients outweighs animal models, which outweigh cell culture.
 DEFAULT_LEVEL_WEIGHTS = {"patient_samples": 1.0, "in_vivo": 0.75, "in_vitro": 0.5, "unspecified": 0.25}
 # Identity mappings (a protein cargo is the product of its gene) are not evidence
 # to be weighed: they get full weight so the two nodes act as one.
-DEFAULT_TYPE_WEIGHTS = {"PRODUCT_OF": 1.0}
+# Layers from public databases (evgraph build) that cite no papers per edge get
+# fixed weights below any evidence-weighted edge: predictions and gene-set
+# membership least, pathway membership and hierarchy like unspecified evidence.
+# Database edges that do cite papers (miRTarBase targets, ExoCarta/Vesiclepedia
+# detections) are weighed like curated edges, from their level and PMIDs.
+DEFAULT_TYPE_WEIGHTS = {"PRODUCT_OF": 1.0, "PARTICIPATES_IN": 0.25, "PART_OF": 0.25, "INTERACTS_WITH": 0.25,
+                        "PREDICTED_TARGET": 0.1, "IN_GENE_SET": 0.1}
+# A fixed type weight multiplied by a 0..1 confidence: the edge's ``score`` over this scale.
+SCORE_SCALED = {"INTERACTS_WITH": 1000.0}
 EXCLUDED_CATEGORIES = frozenset({"BiomarkerClaim", "BodyFluid"})
+
+
+def symmetric_types() -> frozenset[str]:
+    """Relationship types the schema declares undirected (stored once, projected both ways)."""
+    from evgraph.schema import load_schema
+
+    return frozenset(name for name, rel in load_schema().relationships.items() if rel.symmetric)
 
 
 def to_distance(weight: float) -> float:
@@ -141,11 +157,23 @@ def project_arrays(
     level_w = np.array([lw.get(x, lw.get("unspecified", 0.25)) for x in A.levels] or [0.0])
     weight = level_w[A.level[edges]] * log_term
     etype = A.etype[edges]
+    score = A.score[edges]
     for t, w in type_weights.items():
         if t in A.types:
             weight[etype == A.types.index(t)] = w
+            if t in SCORE_SCALED:
+                scaled = (etype == A.types.index(t)) & ~np.isnan(score)
+                weight[scaled] = weight[scaled] * (score[scaled] / SCORE_SCALED[t])
     new_index = np.cumsum(keep) - 1
     src, dst = new_index[A.src[edges]], new_index[A.dst[edges]]
+    both = np.isin(etype, [A.types.index(t) for t in symmetric_types() if t in A.types])
+    if both.any():
+        # an undirected relationship is projected both ways, the reverse link right after the edge
+        at = np.repeat(np.arange(len(src)), 1 + both)
+        back = np.zeros(len(at), dtype=bool)
+        back[1:] = at[1:] == at[:-1]
+        src, dst = np.where(back, dst[at], src[at]), np.where(back, src[at], dst[at])
+        weight, etype = weight[at], etype[at]
     nodes = [A.nodes[i] for i in np.flatnonzero(keep).tolist()]
     m = max(len(nodes), 1)
     uniq, inverse = np.unique(src * m + dst, return_inverse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from evgraph import __version__
-from evgraph.cli import db, info, kbcommands, rank, viz
+from evgraph.cli import build, db, info, kbcommands, rank, viz
 
 app = typer.Typer(
     name="evgraph",
@@ -35,6 +35,7 @@ info.register(app)
 kbcommands.register(app)
 db.register(app)
 viz.register(app)
+build.register(app)
 
 
 def main() -> None:

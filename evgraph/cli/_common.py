@@ -19,8 +19,10 @@ KbOption = Annotated[
     list[str],
     typer.Option(
         "--kb",
+        "--graph",
         help="Knowledge source: 'bundled' (default), a curated folder, a folder with nodes.csv/edges.csv "
-        "or a node-link .json graph. Repeat to merge, e.g. --kb bundled --kb my_kb/.",
+        "(e.g. made by 'evgraph build') or a node-link .json graph. Repeat to merge, e.g. --kb bundled "
+        "--kb my_kb/.",
     ),
 ]
 DEFAULT_KB = ["bundled"]
