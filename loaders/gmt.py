@@ -83,8 +83,8 @@ INFO = register(SourceInfo(
     download="MSigDB: h.all.v<release>.Hs.symbols.gmt (hallmark, CC BY 4.0); Enrichr: library .txt saved as .gmt",
     license="per collection: MSigDB CC BY 4.0 except KEGG-derived sets; Enrichr: the library's source",
     citation="Liberzon A, et al. The Molecular Signatures Database Hallmark Gene Set Collection. Cell Syst. "
-             "2015;1(6):417-425. Kuleshov MV, et al. Enrichr: a comprehensive gene set enrichment analysis web "
-             "server 2016 update. Nucleic Acids Res. 2016;44(W1):W90-W97.",
+             "2015;1(6):417-425. Chen EY, et al. Enrichr: interactive and collaborative HTML5 gene list "
+             "enrichment analysis tool. BMC Bioinformatics. 2013;14:128. doi:10.1186/1471-2105-14-128",
     files=(FileRole("gmt", ("*.gmt", "*.gmt.gz"), many=True, description="one gene set per line"),),
     load=load,
     order=50,

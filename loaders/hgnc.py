@@ -26,7 +26,8 @@ INFO = register(SourceInfo(
     homepage="https://www.genenames.org",
     download="https://www.genenames.org/download/archive/ : hgnc_complete_set.txt",
     license="CC0-1.0",
-    citation="Seal RL, et al. Genenames.org: the HGNC resources in 2023. Nucleic Acids Res. 2023;51(D1):D1003-D1009.",
+    citation="Braschi B, et al. Genenames.org: the HGNC and VGNC resources in 2019. Nucleic Acids Res. "
+             "2019;47(D1):D786-D792. doi:10.1093/nar/gky930",
     files=(FileRole("hgnc", ("hgnc_complete_set*.txt", "hgnc_complete_set*.txt.gz", "hgnc_complete_set*.tsv")),),
     load=load,
     kind="mapping",

@@ -133,7 +133,8 @@ INFO = register(SourceInfo(
     download="https://reactome.org/download-data: ReactomePathways.txt, ReactomePathwaysRelation.txt, "
              "NCBI2Reactome.txt or Ensembl2Reactome.txt (lowest level), or ReactomePathways.gmt",
     license=LICENSE,
-    citation="Milacic M, et al. The Reactome Pathway Knowledgebase 2024. Nucleic Acids Res. 2024;52(D1):D672-D678.",
+    citation="Gillespie M, et al. The reactome pathway knowledgebase 2022. Nucleic Acids Res. 2022. "
+             "doi:10.1093/nar/gkab1028",
     files=(FileRole("pathways", ("ReactomePathways.txt", "ReactomePathways.txt.gz")),
            FileRole("relations", ("ReactomePathwaysRelation.txt", "ReactomePathwaysRelation.txt.gz"),
                     required=False),
