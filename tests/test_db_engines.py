@@ -58,7 +58,8 @@ def test_failing_batch_rolls_back_and_names_rows(db):
         load_graph(G, db)
     message = str(err.value)
     assert "batch 1 of 1" in message and "rolled back" in message and "CL:0000057" in message
-    assert read(db, "MATCH (g:Gene {id: 'hgnc.symbol:NEWGENE1'}) RETURN count(g) AS n")[0]["n"] == 0  # the good row of the failed batch was rolled back too
+    # the good row of the failed batch was rolled back too
+    assert read(db, "MATCH (g:Gene {id: 'hgnc.symbol:NEWGENE1'}) RETURN count(g) AS n")[0]["n"] == 0
 
 
 def test_library_has_documented_queries():
@@ -177,8 +178,10 @@ def test_query_parameters_and_write_refusal(db, tmp_path):
         run_query(db, load_query(str(writer)), {"x": "a"})
     _, out = run_query(db, load_query(str(writer)), {"x": "a"}, write=True)
     assert out == [{"x": "a"}]
+    assert read(db, "MATCH (n:Scratch) RETURN n.x AS x") == [{"x": "a"}]  # kept (saved, when embedded)
     with open_engine(db, write=True) as engine:
         engine.run("MATCH (n:Scratch) DELETE n", {}, write=True)
+    assert read(db, "MATCH (n:Scratch) RETURN count(n) AS n") == [{"n": 0}]
     bad = tmp_path / "bad.cypher"
     bad.write_text("// name: bad\n// description: broken\nMATCH (n RETURN n\n")
     with pytest.raises(DbError, match="query 'bad' failed"):

@@ -70,7 +70,7 @@ def load(
     uri: UriOption = None, user: UserOption = None, database: DatabaseOption = None, ask_password: AskOption = False,
     embedded: EmbeddedOption = None,
 ):
-    """Write the graph to Neo4j or the embedded database: constraints from the schema, then batched idempotent MERGEs."""
+    """Write the graph to Neo4j or the embedded database: schema constraints, then batched idempotent MERGEs."""
     from rich.progress import Progress
 
     from evgraph.db.load import load_graph as write_graph
@@ -82,6 +82,7 @@ def load(
         if not yes and not typer.confirm(f"Delete every node in {_where(settings)}?"):
             raise fail("not confirmed; nothing was changed")
         typer.echo(f"deleted {wipe_db(settings)} nodes", err=True)
+    typer.echo(f"loading into {_where(settings)}", err=True)
     with Progress(transient=True) as progress:
         task = progress.add_task("loading", total=None)
         summary = write_graph(G, settings, batch_size=batch_size,

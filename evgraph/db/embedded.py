@@ -280,7 +280,9 @@ def _sigterm_as_exit():
     def raise_exit(signum, frame):
         raise SystemExit(128 + signum)
 
-    old = {s: signal.signal(s, raise_exit) for s in (signal.SIGTERM, signal.SIGHUP)}
+    # a signal the user chose to ignore (nohup) stays ignored
+    old = {s: signal.signal(s, raise_exit) for s in (signal.SIGTERM, signal.SIGHUP)
+           if signal.getsignal(s) is not signal.SIG_IGN}
     try:
         yield
     finally:

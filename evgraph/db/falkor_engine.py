@@ -37,6 +37,18 @@ def _plain(value):
     return value
 
 
+def _nul_in(value):
+    """The first string in ``value`` (nested in lists and maps) holding a NUL character, or ``None``."""
+    if isinstance(value, str):
+        return value if "\0" in value else None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    for v in items:
+        found = _nul_in(v)
+        if found is not None:
+            return found
+    return None
+
+
 class FalkorEngine(Engine):
     """A session on the graph ``evgraph`` of an embedded FalkorDB server."""
 
@@ -69,6 +81,10 @@ class FalkorEngine(Engine):
     def _query(self, text, params, *, read_only=False):
         import redis
 
+        bad = _nul_in(params)
+        if bad is not None:
+            # the parameter header is a C string: a NUL would cut it short
+            raise StatementError(f"FalkorDB cannot take the NUL character, found in the value {bad!r}")
         try:
             return self.graph.ro_query(text, params) if read_only else self.graph.query(text, params)
         except redis.exceptions.ResponseError as err:
@@ -113,8 +129,10 @@ class FalkorEngine(Engine):
             if failed:
                 raise StatementError(f"ids are not unique on {', '.join(sorted(failed))}: "
                                      "the uniqueness constraint could not be created")
-            if all(s == "OPERATIONAL" for s in status.values()) or time.monotonic() > deadline:
+            if all(s == "OPERATIONAL" for s in status.values()):
                 return
+            if time.monotonic() > deadline:
+                raise StatementError("the uniqueness constraints on id were still being built after 600 s")
             time.sleep(0.02)
 
     def write(self, statements):
