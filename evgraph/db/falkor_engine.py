@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from evgraph.db.connection import DbError
 from evgraph.db.cypher_gen import ENTITY
 from evgraph.db.embedded import EmbeddedSettings, running
 from evgraph.db.engine import Engine, MissingProcedure, StatementError, WriteRefused
@@ -24,9 +25,7 @@ def _plain(value):
     """Nodes, relationships and paths as plain values (properties), like the CLI prints them."""
     from falkordb import Edge, Node, Path
 
-    if isinstance(value, Node):
-        return dict(value.properties)
-    if isinstance(value, Edge):
+    if isinstance(value, (Node, Edge)):
         return dict(value.properties)
     if isinstance(value, Path):
         return [_plain(n) for n in value.nodes()]
@@ -73,7 +72,7 @@ class FalkorEngine(Engine):
             try:
                 yield engine
             except redis.exceptions.ConnectionError as err:
-                raise StatementError(f"lost the embedded database server ({err}); "
+                raise DbError(f"lost the embedded database server ({err}); "
                                      f"{server.log_tail()}") from None
             finally:
                 engine.db.connection.close()
