@@ -128,7 +128,26 @@ def test_stale_pid_files_of_other_processes(tmp_path):
     assert clean_stale(folder) == []
 
 
-def test_sigterm_stops_the_server(tmp_path):
+def test_server_without_pid_file_is_found_on_its_socket(tmp_path):
+    from evgraph.db.embedded import clean_stale, server_command, socket_path
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    # a command that crashed between starting its server and writing the pid file
+    orphan = subprocess.Popen(server_command(folder), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not socket_path(folder).exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)  # listening
+        assert clean_stale(folder) == [f"stopped stale server pid {orphan.pid}", "removed stale socket"]
+        assert orphan.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        orphan.kill()
+        orphan.wait()
+
+
+def test_sigterm_stops_the_server(tmp_path, bundled_graph):
     folder = tmp_path / "db"
     proc = subprocess.Popen([sys.executable, "-m", "evgraph", "db", "load", "--embedded", str(folder)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -141,6 +160,29 @@ def test_sigterm_stops_the_server(tmp_path):
     proc.wait(timeout=60)
     assert server is not None
     assert not alive(server) and not pidfile.exists()
+    from evgraph.db.embedded import EmbeddedSettings
+
+    # stopped before its end, the load was not saved at all; finished, it was saved whole
+    assert EmbeddedSettings(folder).is_new or counts(folder) == expected_counts(bundled_graph)
+
+
+def test_failed_load_keeps_the_previous_snapshot(tmp_path, bundled_graph):
+    import networkx as nx
+
+    from evgraph.db.embedded import EmbeddedSettings
+    from evgraph.db.load import load_graph
+    from tests.test_db_engines import read
+
+    settings = EmbeddedSettings(tmp_path / "db")
+    load_graph(bundled_graph, settings)
+    G = nx.MultiDiGraph()
+    G.add_node("hgnc.symbol:NEWGENE1", category="Gene", name="NEWGENE1", symbol="NEWGENE1")
+    G.add_node("hsa-miR-105-5p", category="Gene", name="clash", symbol="X")  # a MiRNA id, sorted second
+    with pytest.raises(DbError, match="batch 2 of 2 .* hsa-miR-105-5p"):
+        load_graph(G, settings, batch_size=1)
+    # batch 1 succeeded, but the load failed: nothing of it was saved (Neo4j would keep batch 1)
+    assert read(settings, "MATCH (g:Gene {id: 'hgnc.symbol:NEWGENE1'}) RETURN count(g) AS n") == [{"n": 0}]
+    assert counts(settings.path) == expected_counts(bundled_graph)
 
 
 def test_concurrent_commands_leave_a_consistent_database(tmp_path, bundled_graph):

@@ -11,12 +11,12 @@ Each evgraph command that opens the database
    before it is stopped) and its socket file;
 3. starts ``redis-server`` with the module on a private unix socket (no TCP port),
    loading ``PATH/evgraph.rdb`` if present;
-4. after a command that wrote, saves the database (Redis writes a temporary file and
-   renames it, so ``evgraph.rdb`` is always a complete snapshot), then shuts the
-   server down and releases the lock.
+4. after a command that wrote and ended well, saves the database (Redis writes a
+   temporary file and renames it, so ``evgraph.rdb`` is always a complete snapshot),
+   then stops the server and releases the lock.
 
-A command killed mid-load leaves the last saved snapshot on disk: batches it
-wrote after that are lost, never half-kept.
+So a load is kept whole or not at all: a failing batch, an error, Ctrl-C, ``kill``
+or a crash leave the last saved snapshot, and the batches written since are dropped.
 """
 
 from __future__ import annotations
@@ -192,9 +192,26 @@ def clean_stale(folder: Path) -> list[str]:
             done.append(f"removed stale pid file ({'unreadable' if pid is None else f'pid {pid} gone or not ours'})")
         pidfile.unlink(missing_ok=True)
     if sock.exists():
-        sock.unlink()
+        pid = _server_on(sock)  # a server that crashed before its pid file was written
+        if pid is not None and _ours(pid, sock):
+            _stop_pid(pid)
+            done.append(f"stopped stale server pid {pid}")
+        sock.unlink(missing_ok=True)
         done.append("removed stale socket")
     return done
+
+
+def _server_on(sock: Path) -> int | None:
+    """The pid of the server answering on ``sock``, if one does."""
+    import redis
+
+    client = redis.Redis(unix_socket_path=str(sock), socket_timeout=2, socket_connect_timeout=2)
+    try:
+        return int(client.info("server")["process_id"])
+    except (redis.exceptions.RedisError, OSError, KeyError, ValueError):
+        return None
+    finally:
+        client.close()
 
 
 # ---- the running server ----------------------------------------------------------------------------
@@ -214,9 +231,10 @@ class Server:
                                             stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
         finally:
             log.close()
-        (folder / PIDFILE).write_text(json.dumps({"pid": self.process.pid, "socket": str(self.socket)}))
-        self.client = redis.Redis(unix_socket_path=str(self.socket), decode_responses=True)
-        try:
+        self.client = None
+        try:  # from here on, whatever happens (a signal included) stops the child
+            (folder / PIDFILE).write_text(json.dumps({"pid": self.process.pid, "socket": str(self.socket)}))
+            self.client = redis.Redis(unix_socket_path=str(self.socket), decode_responses=True)
             self._wait_ready(timeout)
         except BaseException:
             self.stop(save=False)
@@ -265,7 +283,8 @@ class Server:
             if self.process.poll() is None:
                 self.process.kill()
             self.process.wait()
-            self.client.close()
+            if self.client is not None:
+                self.client.close()
             (self.folder / PIDFILE).unlink(missing_ok=True)
             self.socket.unlink(missing_ok=True)
 
@@ -292,8 +311,8 @@ def _sigterm_as_exit():
 
 @contextmanager
 def running(settings: EmbeddedSettings, *, write: bool):
-    """Lock the folder, clean up after crashed commands, start the server; save (after a
-    session that wrote) and stop it on exit."""
+    """Lock the folder, clean up after crashed commands, start the server; on exit save (after
+    a session that wrote and ended without an exception) and stop it."""
     binaries()
     folder = settings.path
     with _sigterm_as_exit(), locked(folder, settings.lock_timeout):
@@ -301,5 +320,7 @@ def running(settings: EmbeddedSettings, *, write: bool):
         server = Server(folder, settings.start_timeout)
         try:
             yield server
-        finally:
-            server.stop(save=write)
+        except BaseException:
+            server.stop(save=False)  # a session that failed is not saved: the last snapshot stays
+            raise
+        server.stop(save=write)
