@@ -6,9 +6,9 @@
 MATCH (f:Phenotype {id: $phenotype})<-[c:CAUSES]-(r:CommunicationRecord)-[:CARRIES]->(x)
 MATCH (r)-[:IN_CONTEXT_OF]->(k:Cancer)
 WHERE ($cancer IS NULL OR k.id = $cancer) AND c.effect = 'promotes'
-WITH x, collect(DISTINCT r.id) AS records, collect(DISTINCT k.name) AS cancers,
-     reduce(s = [], p IN collect(r.pmids) | s + p) AS all_pmids
-UNWIND all_pmids AS pmid
+WITH x, collect(DISTINCT r.id) AS records, collect(DISTINCT k.name) AS cancers, collect(r.pmids) AS pmid_lists
+// aggregate first, then flatten: FalkorDB allows no aggregation inside reduce()
+UNWIND reduce(s = [], p IN pmid_lists | s + p) AS pmid
 WITH x, records, cancers, collect(DISTINCT pmid) AS pmids
 RETURN x.id AS cargo, x.name AS name, x.category AS cargo_type, size(pmids) AS n_pmids, records, cancers
 ORDER BY n_pmids DESC, cargo

@@ -76,3 +76,14 @@ def neo4j_server():
         yield Server(Settings(uri=uri, user="neo4j", password=TEST_PASSWORD), managed=True)
     finally:
         script("stop", check=False)
+
+
+@pytest.fixture(scope="module")
+def neo4j_db(neo4j_server, bundled_graph):
+    """The Neo4j server holding the bundled knowledge base, reloaded for each test module."""
+    from evgraph.db.load import load_graph, wipe
+
+    settings = neo4j_server.settings
+    wipe(settings)
+    load_graph(bundled_graph, settings)
+    return settings

@@ -1,4 +1,4 @@
-"""``evgraph db``: load into Neo4j, bulk-import files, run the Cypher library."""
+"""``evgraph db``: load into Neo4j or the embedded database, bulk-import files, run the Cypher library."""
 
 from __future__ import annotations
 
@@ -8,15 +8,20 @@ from typing import Annotated
 
 import typer
 
-from evgraph.cli._common import DEFAULT_KB, KbOption, emit, fail, handle_errors, load_graph, print_table, to_json
+from evgraph.cli._common import (DEFAULT_KB, KbOption, cache_dir, emit, fail, handle_errors, load_graph, print_table,
+                                 to_json)
 
-db_app = typer.Typer(help="Neo4j: load the graph, bulk-import files, run the Cypher query library.",
+db_app = typer.Typer(help="Graph databases (Neo4j, or embedded FalkorDB when no NEO4J_URI is set): load the graph, "
+                          "bulk-import files, run the Cypher query library.",
                      no_args_is_help=True)
 
 UriOption = Annotated[str | None, typer.Option("--uri", help="Bolt URI (default $NEO4J_URI or bolt://127.0.0.1:7687).")]
 UserOption = Annotated[str | None, typer.Option("--user", help="User (default $NEO4J_USER or neo4j).")]
 DatabaseOption = Annotated[str | None, typer.Option("--database", help="Database (default $NEO4J_DATABASE or the server's default).")]
 AskOption = Annotated[bool, typer.Option("--ask-password", help="Prompt for the password instead of reading $NEO4J_PASSWORD.")]
+EmbeddedOption = Annotated[Path | None, typer.Option(
+    "--embedded", help="Folder of the embedded FalkorDB database (the default when neither --uri nor $NEO4J_URI "
+                       "is given: <cache>/embedded).")]
 
 
 class Format(str, Enum):
@@ -25,11 +30,34 @@ class Format(str, Enum):
     json = "json"
 
 
-def _settings(uri, user, database, ask):
+def _settings(uri, user, database, ask, embedded=None):
+    """Neo4j settings, or the embedded database's when ``--embedded`` or no URI at all is given."""
+    import os
+
     from evgraph.db.connection import Settings
 
+    if embedded is not None or not (uri or os.environ.get("NEO4J_URI")):
+        given = [o for o, v in (("--uri", uri), ("--user", user), ("--database", database),
+                                ("--ask-password", ask)) if v]
+        if given:
+            raise fail(f"{', '.join(given)} name a Neo4j server; they do not go with the embedded database"
+                       + (" (--embedded)" if embedded is not None else " (set --uri or NEO4J_URI)"))
+        from evgraph.db.embedded import EmbeddedSettings
+
+        return EmbeddedSettings(embedded if embedded is not None else cache_dir() / "embedded")
     password = typer.prompt("Neo4j password", hide_input=True) if ask else None
     return Settings.from_env(uri=uri, user=user, password=password, database=database)
+
+
+def _ensure_loaded(settings) -> None:
+    """A new embedded database gets the bundled knowledge base first, so queries work out of the box."""
+    from evgraph.db.embedded import EmbeddedSettings
+
+    if isinstance(settings, EmbeddedSettings) and settings.is_new:
+        from evgraph.db.load import load_graph as write_graph
+
+        typer.echo(f"{settings.uri} is new: loading the bundled knowledge base into it first", err=True)
+        write_graph(load_graph(DEFAULT_KB), settings)
 
 
 @db_app.command("load")
@@ -40,20 +68,21 @@ def load(
     wipe: Annotated[bool, typer.Option("--wipe", help="Delete everything in the database first.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --wipe.")] = False,
     uri: UriOption = None, user: UserOption = None, database: DatabaseOption = None, ask_password: AskOption = False,
+    embedded: EmbeddedOption = None,
 ):
-    """Write the graph to Neo4j: constraints from the schema, then batched idempotent MERGEs."""
+    """Write the graph to Neo4j or the embedded database: schema constraints, then batched idempotent MERGEs."""
     from rich.progress import Progress
 
     from evgraph.db.load import load_graph as write_graph
     from evgraph.db.load import wipe as wipe_db
 
-    settings = _settings(uri, user, database, ask_password)
+    settings = _settings(uri, user, database, ask_password, embedded)
     G = load_graph(kb)
     if wipe:
-        if not yes and not typer.confirm(f"Delete every node in {settings.database or 'the default database'} "
-                                         f"at {settings.uri}?"):
+        if not yes and not typer.confirm(f"Delete every node in {_where(settings)}?"):
             raise fail("not confirmed; nothing was changed")
         typer.echo(f"deleted {wipe_db(settings)} nodes", err=True)
+    typer.echo(f"loading into {_where(settings)}", err=True)
     with Progress(transient=True) as progress:
         task = progress.add_task("loading", total=None)
         summary = write_graph(G, settings, batch_size=batch_size,
@@ -101,13 +130,16 @@ def query(
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
     uri: UriOption = None, user: UserOption = None, database: DatabaseOption = None, ask_password: AskOption = False,
+    embedded: EmbeddedOption = None,
 ):
     """Run a library query (read-only unless --write) and print its rows."""
     from evgraph.db.library import load_query, parse_params, run_query
 
     q = load_query(name)
     params = parse_params(q, param or [])
-    columns, rows = run_query(_settings(uri, user, database, ask_password), q, params, write=write)
+    settings = _settings(uri, user, database, ask_password, embedded)
+    _ensure_loaded(settings)
+    columns, rows = run_query(settings, q, params, write=write)
     rows = [{k: _plain(v) for k, v in r.items()} for r in rows]
     if format == Format.json:
         emit(to_json(rows), out)
@@ -126,6 +158,14 @@ def query(
     else:
         print_table(q.name, columns, [[_cell(r[c]) for c in columns] for r in rows],
                     caption=f"{len(rows)} row(s)")
+
+
+def _where(settings) -> str:
+    from evgraph.db.connection import Settings
+
+    if isinstance(settings, Settings):
+        return f"{settings.database or 'the default database'} at {settings.uri}"
+    return settings.uri
 
 
 def _plain(v):
@@ -149,12 +189,13 @@ def _cell(v):
 def wipe(
     yes: Annotated[bool, typer.Option("--yes", "-y")] = False,
     uri: UriOption = None, user: UserOption = None, database: DatabaseOption = None, ask_password: AskOption = False,
+    embedded: EmbeddedOption = None,
 ):
     """Delete every node and relationship of the database."""
     from evgraph.db.load import wipe as wipe_db
 
-    settings = _settings(uri, user, database, ask_password)
-    if not yes and not typer.confirm(f"Delete every node at {settings.uri}?"):
+    settings = _settings(uri, user, database, ask_password, embedded)
+    if not yes and not typer.confirm(f"Delete every node in {_where(settings)}?"):
         raise fail("not confirmed; nothing was changed")
     typer.echo(f"deleted {wipe_db(settings)} nodes")
 

@@ -20,12 +20,21 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from evgraph.db.connection import DbError, Settings, connect, explain_error
+from evgraph.db.connection import DbError
+from evgraph.db.engine import Engine, MissingProcedure, StatementError, WriteRefused, open_engine
 from evgraph.errors import UnknownChoiceError
 
-__all__ = ["Param", "Query", "library", "load_query", "parse_query", "parse_params", "run_query"]
+__all__ = ["Param", "Query", "REQUIREMENTS", "library", "load_query", "parse_query", "parse_params", "run_query",
+           "run_on"]
 
 TYPES = ("string", "int", "float", "bool", "list<string>")
+# What a ``// requires:`` line asks of the engine, said when an engine lacks it.
+REQUIREMENTS = {
+    "gds": "it needs Neo4j's Graph Data Science plugin (set NEO4J_URI to a Neo4j server with GDS); the embedded "
+           "FalkorDB engine cannot compute the same scores: its algo.pageRank and algo.betweenness take no edge "
+           "weights and run on the stored graph, not on the undirected, evidence-weighted projection "
+           "without biomarker claims that these queries rank",
+}
 _PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[a-z<>]+)(?P<opt>\?)?"
                     r"(?:\s*=\s*(?P<default>(\"[^\"]*\"|\[[^\]]*\]|\S+)))?\s*(?P<doc>.*)$")
 
@@ -157,30 +166,25 @@ def parse_params(query: Query, pairs: list[str]) -> dict:
     return values
 
 
-def run_query(settings: Settings, query: Query, params: dict, *, write=False) -> tuple[list[str], list[dict]]:
-    """Run a query; refuse one that writes unless ``write``. Returns (columns, rows)."""
-    from neo4j import exceptions as ex
+def run_query(settings, query: Query, params: dict, *, write=False) -> tuple[list[str], list[dict]]:
+    """Run a query on the database ``settings`` name (Neo4j or embedded); refuse one that
+    writes unless ``write``, and one that needs what the engine lacks. Returns (columns, rows)."""
+    with open_engine(settings, write=write) as engine:
+        return run_on(engine, query, params, write=write)
 
-    with connect(settings) as driver:
-        with driver.session(database=settings.database) as session:
-            try:
-                plan = session.run("EXPLAIN " + query.text, params).consume()
-                if plan.query_type in ("w", "rw", "s") and not write:
-                    raise DbError(f"query {query.name!r} writes to the database; run it with --write")
 
-                def work(tx):
-                    result = tx.run(query.text, params)
-                    keys = list(result.keys())
-                    return keys, [dict(r.items()) for r in result]
-
-                return session.execute_write(work) if write else session.execute_read(work)
-            except ex.Neo4jError as err:
-                code = getattr(err, "code", "") or ""
-                if "ProcedureNotFound" in code or "UnknownFunction" in code:
-                    raise DbError(f"query {query.name!r} needs a procedure this server lacks "
-                                  f"({getattr(err, 'message', err)}); requires: {', '.join(query.requires) or '-'}") from None
-                if "DatabaseNotFound" in code or isinstance(err, ex.AuthError):
-                    raise explain_error(err, settings) from None
-                raise DbError(f"query {query.name!r} failed: {getattr(err, 'message', None) or err}") from None
-            except ex.DriverError as err:
-                raise explain_error(err, settings) from None
+def run_on(engine: Engine, query: Query, params: dict, *, write=False) -> tuple[list[str], list[dict]]:
+    """:func:`run_query` on an open engine; every failure is a :class:`DbError` naming the query."""
+    lacking = [r for r in query.requires if r not in engine.provides]
+    if lacking:
+        why = "; ".join(REQUIREMENTS.get(r, r) for r in lacking)
+        raise DbError(f"query {query.name!r} cannot run on {engine.where}: {why}")
+    try:
+        return engine.run(query.text, params, write=write)
+    except WriteRefused:
+        raise DbError(f"query {query.name!r} writes to the database; run it with --write") from None
+    except MissingProcedure as err:
+        raise DbError(f"query {query.name!r} needs a procedure this server lacks ({err}); "
+                      f"requires: {', '.join(query.requires) or '-'}") from None
+    except StatementError as err:
+        raise DbError(f"query {query.name!r} failed: {err}") from None

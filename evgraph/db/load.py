@@ -1,12 +1,13 @@
-"""Write the knowledge graph into Neo4j: idempotent, batched, one transaction per batch."""
+"""Write the knowledge graph into a graph database: idempotent, batched, one transaction per batch."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from evgraph.db.connection import DbError, Settings, connect, explain_error
-from evgraph.db.cypher_gen import constraints, edge_merge, node_merge
+from evgraph.db.connection import DbError
+from evgraph.db.cypher_gen import edge_merge, node_merge
+from evgraph.db.engine import StatementError, open_engine
 from evgraph.schema import load_schema
 
 __all__ = ["LoadSummary", "node_batches", "edge_batches", "load_graph", "wipe"]
@@ -79,12 +80,13 @@ def edge_batches(G, batch_size=1000):
             yield key, chunk
 
 
-def _pack(work, batch_size):
-    """Group statements into transactions of at most ``batch_size`` rows (small groups share one)."""
+def _pack(work, batch_size, max_statements=None):
+    """Group statements into transactions of at most ``batch_size`` rows (small groups share one,
+    up to ``max_statements`` statements where the engine limits them)."""
     batch, size = [], 0
     for item in work:
         n = len(item[2])
-        if batch and size + n > batch_size:
+        if batch and (size + n > batch_size or len(batch) == max_statements):
             yield batch
             batch, size = [], 0
         batch.append(item)
@@ -93,88 +95,68 @@ def _pack(work, batch_size):
         yield batch
 
 
-def _run_batch(session, batch):
-    def work(tx):
-        return [tx.run(query, rows=rows).single() for _, _, rows, query in batch]
-
-    return session.execute_write(work)
-
-
-def _offending(session, batch, limit=5) -> list:
-    """Replay a failed batch row by row, each in a transaction that is rolled back."""
+def _offending(engine, batch, limit=5) -> list:
+    """Replay a failed batch row by row, each undone afterwards; the rows the database rejects."""
+    rows = [(row, query) for _, _, rs, query in batch for row in rs]
     bad = []
-    for _, _, rows, query in batch:
-        for row in rows:
-            tx = session.begin_transaction()
-            try:
-                tx.run(query, rows=[row]).consume()
-            except Exception as err:  # noqa: BLE001 - report any row the server rejects
-                bad.append((row.get("id") or f"{row.get('source')}->{row.get('target')}",
-                            getattr(err, "message", str(err))))
-            finally:
-                tx.rollback()
-                tx.close()
+    for (row, _), error in zip(rows, engine.trial((query, {"rows": [row]}) for row, query in rows)):
+        if error is not None:
+            bad.append((row.get("id") or f"{row.get('source')}->{row.get('target')}", error))
             if len(bad) >= limit:
-                return bad
+                break
     return bad
 
 
-def load_graph(G, settings: Settings, *, batch_size=1000, progress=None) -> LoadSummary:
+def load_graph(G, settings, *, batch_size=1000, progress=None) -> LoadSummary:
     """Create constraints, then MERGE every node and relationship in batches.
+
+    ``settings`` names the database: a Neo4j :class:`~evgraph.db.connection.Settings`
+    or an :class:`~evgraph.db.embedded.EmbeddedSettings`.
 
     Running it twice leaves the database identical: nodes and relationships
     are matched on ``id`` (and type and endpoints), and their properties are
     replaced, not added to. A batch holds at most ``batch_size`` rows (small
-    groups of one label or type share a batch) and is one transaction: a
-    failing batch is rolled back and :class:`DbError` names it and its
-    offending rows. Nodes are written before relationships.
+    groups of one label or type share a batch where the engine allows several
+    statements in a transaction) and is one transaction: a failing batch is
+    rolled back and :class:`DbError` names it and its offending rows. Nodes are
+    written before relationships.
 
     ``progress(done, total)`` is called after each batch.
     """
-    from neo4j import exceptions as ex
-
     if batch_size < 1:
         raise DbError("--batch-size must be at least 1")
     schema = load_schema()
     node_work = [("node", c, r, node_merge(c, schema)) for c, r in node_batches(G, batch_size)]
     edge_work = [("rel", k, r, edge_merge(*k, schema=schema)) for k, r in edge_batches(G, batch_size)]
-    # relationships need their end nodes committed first, so the two never share a batch
-    batches = list(_pack(node_work, batch_size)) + list(_pack(edge_work, batch_size))
     summary = LoadSummary()
-    with connect(settings) as driver:
-        with driver.session(database=settings.database) as session:
-            for stmt in constraints(schema):
-                session.run(stmt).consume()
-            for i, batch in enumerate(batches, start=1):
-                try:
-                    results = _run_batch(session, batch)
-                except ex.Neo4jError as err:
-                    bad = _offending(session, batch)
-                    detail = "; ".join(f"{rid}: {msg}" for rid, msg in bad) or getattr(err, "message", str(err))
-                    what = ", ".join(sorted({k if isinstance(k, str) else k[0] for _, k, _, _ in batch}))
-                    raise DbError(f"batch {i} of {len(batches)} ({what}; {sum(len(b[2]) for b in batch)} rows) "
-                                  f"failed and was rolled back: {detail}") from None
-                except ex.DriverError as err:
-                    raise explain_error(err, settings) from None
-                for (kind, key, _, _), rec in zip(batch, results):
-                    name = key if isinstance(key, str) else key[0]
-                    created_d = summary.nodes_created if kind == "node" else summary.rels_created
-                    written_d = summary.nodes_written if kind == "node" else summary.rels_written
-                    created_d[name] = created_d.get(name, 0) + rec["created"]
-                    written_d[name] = written_d.get(name, 0) + rec["written"]
-                summary.batches = i
-                if progress:
-                    progress(i, len(batches))
+    with open_engine(settings, write=True) as engine:
+        per_tx = engine.statements_per_transaction
+        # relationships need their end nodes committed first, so the two never share a batch
+        batches = list(_pack(node_work, batch_size, per_tx)) + list(_pack(edge_work, batch_size, per_tx))
+        engine.create_schema(schema)
+        for i, batch in enumerate(batches, start=1):
+            try:
+                results = engine.write([(query, {"rows": rows}) for _, _, rows, query in batch])
+            except StatementError as err:
+                bad = _offending(engine, batch)
+                detail = "; ".join(f"{rid}: {msg}" for rid, msg in bad) or str(err)
+                what = ", ".join(sorted({k if isinstance(k, str) else k[0] for _, k, _, _ in batch}))
+                raise DbError(f"batch {i} of {len(batches)} ({what}; {sum(len(b[2]) for b in batch)} rows) "
+                              f"failed and was rolled back: {detail}") from None
+            for (kind, key, _, _), rec in zip(batch, results):
+                name = key if isinstance(key, str) else key[0]
+                created_d = summary.nodes_created if kind == "node" else summary.rels_created
+                written_d = summary.nodes_written if kind == "node" else summary.rels_written
+                # FalkorDB sums integers into floats
+                created_d[name] = created_d.get(name, 0) + int(rec["created"])
+                written_d[name] = written_d.get(name, 0) + int(rec["written"])
+            summary.batches = i
+            if progress:
+                progress(i, len(batches))
     return summary
 
 
-def wipe(settings: Settings) -> int:
+def wipe(settings) -> int:
     """Delete every node and relationship (in batches); return how many nodes were deleted."""
-    with connect(settings) as driver:
-        with driver.session(database=settings.database) as session:
-            rec = session.run("MATCH (n) RETURN count(n) AS n").single()
-            # relationships first: DETACH DELETE of a hub node would hold all its relationships in one
-            # transaction and can exceed the server's transaction memory limit
-            session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
-            session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-            return rec["n"]
+    with open_engine(settings, write=True) as engine:
+        return engine.wipe()
