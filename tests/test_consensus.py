@@ -1,7 +1,10 @@
 """Rank aggregation and method agreement on hand-computed lists."""
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import kendalltau
 
 from evgraph.analysis.consensus import agreement, borda, kendall_tau, ranks_from_scores, rra, top_k_overlap
@@ -43,3 +46,23 @@ def test_top_k_overlap_and_agreement():
     ag = agreement({"m1": a, "m2": b}, k=2)
     assert ag["pairs"][0]["kendall_tau"] == pytest.approx(1 / 3)
     assert ag["mean_kendall_tau"] == pytest.approx(1 / 3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=2, max_size=60))
+def test_kendall_tau_equals_scipy_with_ties(pairs):
+    a = {i: x for i, (x, _) in enumerate(pairs)}
+    b = {i: y for i, (_, y) in enumerate(pairs)}
+    ref = kendalltau([x for x, _ in pairs], [y for _, y in pairs]).statistic
+    got = kendall_tau(a, b)
+    if ref != ref:
+        assert got != got
+    else:
+        assert got == pytest.approx(ref, abs=1e-12)
+
+
+def test_kendall_tau_on_many_items_equals_scipy():
+    rng = np.random.default_rng(5)
+    x, y = rng.integers(0, 500, 5000), rng.integers(0, 500, 5000)
+    ref = kendalltau(x, y).statistic
+    assert kendall_tau(dict(enumerate(x.tolist())), dict(enumerate(y.tolist()))) == pytest.approx(ref, abs=1e-12)

@@ -102,11 +102,41 @@ def borda(rank_table) -> "pd.Series":
     return rank_table.mean(axis=1).rename("mean_rank")
 
 
+def _tied_pairs(codes) -> int:
+    """Pairs of items with equal ``codes``."""
+    counts = np.unique(codes, return_counts=True)[1]
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def _inversions(y) -> int:
+    """Pairs ``i < j`` with ``y[i] > y[j]`` (``y``: dense ranks): a bottom-up merge sort with numpy, O(n log^2 n).
+
+    At each level the two sorted halves of every block are compared with one
+    global ``searchsorted`` (block number as the high digit), then merged by
+    sorting on that key.
+    """
+    y = np.asarray(y, dtype=np.int64)  # dense ranks 0..n-1
+    n, m = len(y), len(y) + 1
+    pos = np.arange(n)
+    total, width = 0, 1
+    while width < n:
+        block = pos // (2 * width)
+        right = (pos % (2 * width)) >= width
+        key = block * m + y
+        left_keys = key[~right]  # sorted: blocks in order, each left half sorted
+        ends = np.searchsorted(left_keys, (block[right] + 1) * m, side="left")
+        total += int((ends - np.searchsorted(left_keys, key[right], side="right")).sum())
+        y = np.sort(key) - block * m
+        width *= 2
+    return total
+
+
 def kendall_tau(a: dict, b: dict) -> float:
     """Kendall's tau-b between two rankings of the same items (1.0 = identical order).
 
-    Counts concordant and discordant pairs directly (scipy.stats.kendalltau
-    gives the same value but costs a second of import time).
+    Concordant and discordant pairs are counted in O(n log^2 n) with numpy
+    (Knight 1966: sort by the first ranking, count inversions of the second);
+    scipy.stats.kendalltau gives the same value but costs 1-2 s of import.
 
     Examples
     --------
@@ -118,23 +148,17 @@ def kendall_tau(a: dict, b: dict) -> float:
     items = sorted(set(a) & set(b))
     if len(items) < 2:
         return float("nan")
-    if len(items) > 400:
-        # the pair count below is O(n^2) in memory and time; scipy's is O(n log n)
-        from scipy.stats import kendalltau
-
-        tau = kendalltau([a[i] for i in items], [b[i] for i in items]).statistic
-        return float(tau) if tau == tau else float("nan")
-    x = np.array([a[i] for i in items], dtype=float)
-    y = np.array([b[i] for i in items], dtype=float)
-    dx = np.sign(x[:, None] - x[None, :])
-    dy = np.sign(y[:, None] - y[None, :])
-    iu = np.triu_indices(len(items), k=1)
-    sx, sy = dx[iu], dy[iu]
-    s = float((sx * sy).sum())
-    nx_, ny_ = float((sx != 0).sum()), float((sy != 0).sum())
-    if nx_ == 0 or ny_ == 0:
+    # dense ranks: equal values get equal small integers
+    x = np.unique(np.array([a[i] for i in items], dtype=float), return_inverse=True)[1].astype(np.int64)
+    y = np.unique(np.array([b[i] for i in items], dtype=float), return_inverse=True)[1].astype(np.int64)
+    n0 = len(items) * (len(items) - 1) // 2
+    n1, n2, n3 = _tied_pairs(x), _tied_pairs(y), _tied_pairs(x * (y.max() + 1) + y)
+    discordant = _inversions(y[np.argsort(x * (y.max() + 1) + y, kind="stable")])  # by x, ties by y
+    concordant = n0 - n1 - n2 + n3 - discordant
+    denom = float(n0 - n1) * float(n0 - n2)
+    if denom <= 0:
         return float("nan")
-    return float(s / np.sqrt(nx_ * ny_))
+    return float((concordant - discordant) / np.sqrt(denom))
 
 
 def top_k_overlap(a: dict, b: dict, k: int) -> float:

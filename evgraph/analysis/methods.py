@@ -61,19 +61,39 @@ def _sample(net, k, seed):
     return sorted(np.random.default_rng(seed).choice(n, size=k, replace=False).tolist()), k
 
 
-def _betweenness(net, seed=None, k=None, sampled=False, **_):
+# Sampled sources are processed in this many parts, always the same, so the parts can run
+# side by side (run_methods) and still add up to the same bits whatever n_jobs is.
+SOURCE_PARTS = 4
+
+
+def _parts(sources) -> list[list[int]]:
+    cut = [len(sources) * i // SOURCE_PARTS for i in range(SOURCE_PARTS + 1)]
+    return [sources[a:b] for a, b in zip(cut[:-1], cut[1:])]
+
+
+def _betweenness_part(net, sources):
+    """Betweenness summed over paths from ``sources`` only (additive over disjoint sources)."""
+    import numpy as np
+
+    if _ig(net):
+        return np.asarray(net.ig_undirected.betweenness(directed=False, weights="distance", sources=sources,
+                                                        targets=None), dtype=float)
+    import networkx as nx
+
+    sub = nx.betweenness_centrality_subset(net.U, [net.nodes[i] for i in sources], list(net.U),
+                                           normalized=False, weight="distance")
+    return np.array([sub[x] for x in net.nodes], dtype=float)
+
+
+def _betweenness(net, seed=None, k=None, sampled=False, parts=None, **_):
     if sampled:
         sources, k = _sample(net, k, seed)
-        n = len(net.nodes)
-        if _ig(net):
-            vals = net.ig_undirected.betweenness(directed=False, weights="distance", sources=sources, targets=None)
-        else:
-            import networkx as nx
-
-            sub = nx.betweenness_centrality_subset(net.U, [net.nodes[i] for i in sources], list(net.U),
-                                                   normalized=False, weight="distance")
-            vals = [sub[x] for x in net.nodes]
+        done = parts if parts is not None else [_betweenness_part(net, p) for p in _parts(sources)]
+        vals = done[0]
+        for part in done[1:]:
+            vals = vals + part
         # Brandes & Pich: scale the k-source sum to all n sources (with every source it is exact)
+        n = len(net.nodes)
         return {x: v * n / k for x, v in net.as_dict(vals).items()}
     if _ig(net):
         return net.as_dict(net.ig_undirected.betweenness(directed=False, weights="distance"))
@@ -88,28 +108,37 @@ def _closeness(net, **_):
     return {n: v * DISTANCE_UNIT for n, v in c.closeness(net.U).items()}
 
 
-def _sampled_distances(net, k, seed):
+def _distances_part(net, sources):
+    """Shortest-path distances from ``sources`` (rows) to every node."""
+    import numpy as np
+
+    if _ig(net):
+        return np.asarray(net.ig_undirected.distances(source=sources, weights="distance"), dtype=float).reshape(
+            len(sources), len(net.nodes))
     import networkx as nx
+
+    d = np.full((len(sources), len(net.nodes)), np.inf)
+    for row, s in enumerate(sources):
+        for node, dist in nx.single_source_dijkstra_path_length(net.U, net.nodes[s], weight="distance").items():
+            d[row, net.index[node]] = dist
+    return d
+
+
+def _sampled_distances(net, k, seed, parts=None):
     import numpy as np
 
     sources, k = _sample(net, k, seed)
-    if _ig(net):
-        d = np.asarray(net.ig_undirected.distances(source=sources, weights="distance"), dtype=float)
-    else:
-        d = np.full((len(sources), len(net.nodes)), np.inf)
-        for row, s in enumerate(sources):
-            for node, dist in nx.single_source_dijkstra_path_length(net.U, net.nodes[s], weight="distance").items():
-                d[row, net.index[node]] = dist
+    d = np.vstack(parts if parts is not None else [_distances_part(net, p) for p in _parts(sources)])
     d[d == 0] = np.inf  # a source is not at distance 0 from itself for these averages
     return d / DISTANCE_UNIT, k
 
 
-def _closeness_sampled(net, seed=None, k=None, **_):
+def _closeness_sampled(net, seed=None, k=None, parts=None, **_):
     """Closeness estimated from k sampled sources (Eppstein & Wang 2004): the inverse of the
     mean distance to the sampled sources that reach the node."""
     import numpy as np
 
-    d, _ = _sampled_distances(net, k, seed)
+    d, _ = _sampled_distances(net, k, seed, parts)
     finite = np.isfinite(d)
     counts = finite.sum(axis=0)
     sums = np.where(finite, d, 0.0).sum(axis=0)
@@ -117,11 +146,9 @@ def _closeness_sampled(net, seed=None, k=None, **_):
     return net.as_dict(vals)
 
 
-def _harmonic_sampled(net, seed=None, k=None, **_):
+def _harmonic_sampled(net, seed=None, k=None, parts=None, **_):
     """Harmonic centrality estimated from k sampled sources, scaled to all n."""
-    import numpy as np
-
-    d, k = _sampled_distances(net, k, seed)
+    d, k = _sampled_distances(net, k, seed, parts)
     return net.as_dict((1.0 / d).sum(axis=0) * len(net.nodes) / k)
 
 
@@ -222,7 +249,7 @@ def get_method(name: str) -> Method:
         raise UnknownChoiceError("method", name, METHODS) from None
 
 
-def run_method(net, name: str, *, seed=None, seeds=None, k=None) -> dict:
+def run_method(net, name: str, *, seed=None, seeds=None, k=None, parts=None) -> dict:
     """Run one registered method on a prepared :class:`~evgraph.analysis.network.Network`.
 
     A plain projected ``DiGraph`` is accepted too (prepared with the auto engine).
@@ -234,23 +261,33 @@ def run_method(net, name: str, *, seed=None, seeds=None, k=None) -> dict:
     m = get_method(name)
     if m.needs_seeds and not seeds:
         raise InputError(f"method {name!r} needs context seeds: give a cancer, a phenotype, a cell type or node ids")
+    if parts is not None:  # partial results computed elsewhere (run_methods)
+        return m.func(net, seed=seed, seeds=seeds, k=k, parts=parts)
     return m.func(net, seed=seed, seeds=seeds, k=k)
 
 
 _SHARED: dict = {}
+# Methods whose sampled sources split into parts that run side by side: the part's function.
+_SPLIT = {"betweenness_sampled": _betweenness_part, "closeness_sampled": _distances_part,
+          "harmonic_sampled": _distances_part}
 
 
-def _run_shared(name):
+def _run_task(task):
+    name, sources = task
     s = _SHARED
-    return run_method(s["net"], name, seed=s["seed"], seeds=s["seeds"])
+    if sources is None:
+        return run_method(s["net"], name, seed=s["seed"], seeds=s["seeds"])
+    return _SPLIT[name](s["net"], sources)
 
 
 def run_methods(net, names, *, seed=None, seeds=None, n_jobs=1) -> dict:
     """``{name: scores}`` of several methods; with ``n_jobs > 1`` they run side by side.
 
-    Worker processes are forked after the engine's graph is built, so they
-    share it instead of copying it; each method gets the same arguments as in
-    one process, so the scores do not depend on ``n_jobs``.
+    Sampled methods run as :data:`SOURCE_PARTS` tasks over parts of their
+    sources. Worker processes are forked after the engine's graph is built,
+    so they share it instead of copying it; each task gets the same arguments
+    as in one process and parts are added up in a fixed order, so the scores
+    do not depend on ``n_jobs``.
     """
     names = list(names)
     if n_jobs is None or n_jobs <= 1 or len(names) < 2:
@@ -258,15 +295,29 @@ def run_methods(net, names, *, seed=None, seeds=None, n_jobs=1) -> dict:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    tasks = []
+    for name in names:
+        if name in _SPLIT:
+            tasks += [(name, part) for part in _parts(_sample(net, None, seed)[0])]
+        else:
+            tasks.append((name, None))
+    # the path-based parts cost most: start them first
+    tasks.sort(key=lambda t: t[1] is None)
     if _ig(net):
         net.ig_undirected  # noqa: B018 -- built once here, inherited by every worker
     _SHARED.update(net=net, seed=seed, seeds=seeds)
-    # the path-based methods cost most: start them first
-    order = sorted(names, key=lambda n: n not in LARGE_SUBSTITUTES.values() and n not in LARGE_SUBSTITUTES)
     try:
-        with ProcessPoolExecutor(max_workers=min(n_jobs, len(names)),
+        with ProcessPoolExecutor(max_workers=min(n_jobs, len(tasks)),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            done = dict(zip(order, pool.map(_run_shared, order)))
+            results = list(pool.map(_run_task, tasks))
     finally:
         _SHARED.clear()
-    return {name: done[name] for name in names}
+    out, parts = {}, {}
+    for (name, sources), result in zip(tasks, results):
+        if sources is None:
+            out[name] = result
+        else:
+            parts.setdefault(name, []).append(result)  # tasks keep their part order within a name
+    for name, done in parts.items():
+        out[name] = run_method(net, name, seed=seed, seeds=seeds, parts=done)
+    return {name: out[name] for name in names}
