@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from evgraph.analysis.context import CANDIDATE_SETS, CARGO
+from evgraph.errors import UnknownChoiceError
+
 __all__ = ["GraphArrays", "graph_arrays"]
 
-CARGO = frozenset({"MiRNA", "Protein", "LncRNA", "CircRNA", "MRNA", "DNA", "Lipid", "Metabolite"})
 RECORD = "CommunicationRecord"
 
 
@@ -74,9 +76,6 @@ class GraphArrays:
 
     def candidates(self, which="all") -> list:
         """The same sets as :func:`evgraph.analysis.context.candidates`, from the arrays."""
-        from evgraph.analysis.context import CANDIDATE_SETS
-        from evgraph.errors import UnknownChoiceError
-
         if which not in CANDIDATE_SETS:
             raise UnknownChoiceError("candidate set", which, CANDIDATE_SETS)
         n = len(self.nodes)

@@ -151,9 +151,10 @@ def kendall_tau(a: dict, b: dict) -> float:
     # dense ranks: equal values get equal small integers
     x = np.unique(np.array([a[i] for i in items], dtype=float), return_inverse=True)[1].astype(np.int64)
     y = np.unique(np.array([b[i] for i in items], dtype=float), return_inverse=True)[1].astype(np.int64)
+    xy = x * (y.max() + 1) + y  # one code per (x, y) pair, ordered by x, then y
     n0 = len(items) * (len(items) - 1) // 2
-    n1, n2, n3 = _tied_pairs(x), _tied_pairs(y), _tied_pairs(x * (y.max() + 1) + y)
-    discordant = _inversions(y[np.argsort(x * (y.max() + 1) + y, kind="stable")])  # by x, ties by y
+    n1, n2, n3 = _tied_pairs(x), _tied_pairs(y), _tied_pairs(xy)
+    discordant = _inversions(y[np.argsort(xy, kind="stable")])  # tied x never count as discordant
     concordant = n0 - n1 - n2 + n3 - discordant
     denom = float(n0 - n1) * float(n0 - n2)
     if denom <= 0:
@@ -169,7 +170,10 @@ def top_k_overlap(a: dict, b: dict, k: int) -> float:
     >>> top_k_overlap({"x": 1, "y": 2, "z": 3}, {"x": 1, "z": 2, "y": 3}, 2)
     0.3333333333333333
     """
-    ta, tb = _top_k(a, k), _top_k(b, k)
+    return _jaccard(_top_k(a, k), _top_k(b, k))
+
+
+def _jaccard(ta: set, tb: set) -> float:
     union = ta | tb
     return len(ta & tb) / len(union) if union else float("nan")
 
@@ -186,12 +190,11 @@ def agreement(method_ranks: dict[str, dict], *, k=10) -> dict:
     pairs = []
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            union = top[a] | top[b]
             pairs.append({
                 "method_a": a,
                 "method_b": b,
                 "kendall_tau": _round(kendall_tau(method_ranks[a], method_ranks[b])),
-                f"top{k}_jaccard": _round(len(top[a] & top[b]) / len(union) if union else float("nan")),
+                f"top{k}_jaccard": _round(_jaccard(top[a], top[b])),
             })
     taus = [p["kendall_tau"] for p in pairs if p["kendall_tau"] is not None]
     return {"pairs": pairs, "mean_kendall_tau": _round(float(np.mean(taus))) if taus else None, "k": k}

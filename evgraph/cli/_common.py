@@ -60,9 +60,39 @@ def cache_dir() -> Path:
     return Path(base)
 
 
+def _source_files(sources: list[str]) -> list[tuple[str, list[Path]]] | None:
+    from importlib import resources
+
+    root = resources.files("evgraph")
+    out = []
+    for source in sources:
+        path = Path(str(root.joinpath("data", "kb"))) if source == "bundled" else Path(source)
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if not all(f.exists() for f in files):
+            return None
+        out.append((str(source), files))
+    return out
+
+
 def _fingerprint(sources: list[str]) -> str | None:
     """Hash of everything a graph is built from: the source files, the schema, the code that
-    reads them and the versions. ``None`` when a source is not a local file or folder."""
+    reads them and the versions. ``None`` when a source is not a local file or folder.
+
+    One command may ask twice (the ranking columns, then the graph); a large knowledge base
+    takes a while to hash, so the hash is remembered while no source file changes."""
+    found = _source_files(sources)
+    if found is None:
+        return None
+    stamp = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for _, files in found for f in files)
+    if _LAST_FINGERPRINT.get("stamp") != (tuple(sources), stamp):
+        _LAST_FINGERPRINT.update(stamp=(tuple(sources), stamp), key=_hash(found))
+    return _LAST_FINGERPRINT["key"]
+
+
+_LAST_FINGERPRINT: dict = {}
+
+
+def _hash(found) -> str:
     import hashlib
     from importlib import resources
     from importlib.metadata import version
@@ -78,13 +108,9 @@ def _fingerprint(sources: list[str]) -> str | None:
     for folder in (loaders.submodule_search_locations or []) if loaders else []:
         for path in sorted(Path(folder).glob("*.py")):
             h.update(path.read_bytes())
-    for source in sources:
-        path = Path(str(root.joinpath("data", "kb"))) if source == "bundled" else Path(source)
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        h.update(b"|source|" + str(source).encode())
+    for source, files in found:
+        h.update(b"|source|" + source.encode())
         for f in files:
-            if not f.exists():
-                return None
             h.update(f.name.encode())
             h.update(f.read_bytes())
     return h.hexdigest()[:24]
