@@ -1,9 +1,15 @@
 """Assemble curator part files (keys) into the bundled KB (standard identifiers).
 
-    python curation/assemble.py           write evgraph/data/kb/*.tsv
+    python curation/assemble.py           write evgraph/data/kb/*.tsv and evgraph/data/known_targets.tsv
     python curation/assemble.py --check   only report counts and skipped rows
+
+Part files follow curation/SPEC.md (version 2). Every row that cannot be assembled is reported
+with its file and line and left out of the output; --check lists them without writing.
 """
-import csv, glob, os, sys, re
+import glob
+import os
+import re
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -11,20 +17,28 @@ CHECK = "--check" in sys.argv[1:]
 if set(sys.argv[1:]) - {"--check"}:
     sys.exit(__doc__)
 os.chdir(HERE)  # part files are read relative to this folder, wherever it is run from
-OUT = HERE.parent / "evgraph" / "data" / "kb"
+DATA = HERE.parent / "evgraph" / "data"
+OUT = DATA / "kb"
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
 
 def read(path):
     with open(path, encoding="utf-8") as fh:
-        lines = [l.rstrip("\n") for l in fh if l.strip()]
+        lines = [line.rstrip("\n") for line in fh if line.strip()]
     header = lines[0].split("\t")
     rows = []
-    for i, l in enumerate(lines[1:], 2):
-        cells = l.split("\t")
+    for i, line in enumerate(lines[1:], 2):
+        cells = line.split("\t")
         if len(cells) != len(header):
-            print(f"SKIP {path}:{i}: {len(cells)} cells vs {len(header)}", file=sys.stderr); continue
-        r = dict(zip(header, [c.strip() for c in cells])); r["_at"] = f"{path}:{i}"; rows.append(r)
+            skipped.append(f"{path}:{i}: {len(cells)} cells vs {len(header)} in the header")
+            continue
+        r = dict(zip(header, [c.strip() for c in cells]))
+        r["_at"] = f"{path}:{i}"
+        rows.append(r)
     return rows
 
+
+skipped = []
 vocab = {r["key"]: r for r in read("vocab.tsv")}
 checked = {r["key"]: r for r in read("vocab_checked.tsv")} if Path("vocab_checked.tsv").exists() else {}
 for k, r in checked.items():
@@ -34,54 +48,102 @@ for k, r in checked.items():
 for f in sorted(glob.glob("p*.newvocab.tsv")):
     for r in read(f):
         if r["key"] not in vocab and r.get("id"):
+            polarity = re.search(r"polarity[:= ]+(pro_tumour|anti_tumour|context)", r.get("evidence", ""))
+            r["polarity"] = polarity.group(1) if polarity else ("context" if r["kind"] == "phenotype" else "")
             vocab[r["key"]] = r
-skipped = []
+
+
 def vid(key, kind, r, col):
     v = vocab.get(key)
     if not v or v["kind"] != kind:
-        skipped.append(f"{r['_at']}: {col}={key!r} not a {kind} key"); return None
+        skipped.append(f"{r['_at']}: {col}={key!r} not a {kind} key")
+        return None
     return v["id"]
 
-def phen(value, r):
+
+def phen(value, r, col="phenotypes"):
     out = []
     for item in filter(None, value.split(";")):
-        item = item.strip(); suffix = ""
-        if item.endswith(":inhibits"): item, suffix = item[:-9], ":inhibits"
-        i = vid(item, "phenotype", r, "phenotypes")
-        if i is None: return None
+        item, suffix = item.strip(), ""
+        if item.endswith(":inhibits"):
+            item, suffix = item[:-9], ":inhibits"
+        i = vid(item, "phenotype", r, col)
+        if i is None:
+            return None
         out.append(i + suffix)
     return ";".join(out)
 
-def ids(value, kind, r, col):
+
+def ids(value, kind, r, col, *, optional=False):
+    if optional and not value:
+        return ""
     out = []
     for item in filter(None, value.split(";")):
         i = vid(item.strip(), kind, r, col)
-        if i is None: return None
+        if i is None:
+            return None
         out.append(i)
     return ";".join(out)
 
-used_terms = set()
-comm = []
-seen_comm = {}
-for f in sorted(glob.glob("p*.communications.tsv")):
-    for r in read(f):
-        row = {"record_id": "", "cancer": vid(r["cancer"], "cancer", r, "cancer"),
-               "donor_cell": vid(r["donor_cell"], "cell", r, "donor_cell"),
-               "donor_as_written": r["donor_as_written"], "cargo_type": r["cargo_type"], "cargo_id": r["cargo_id"],
-               "cargo_as_written": r["cargo_as_written"],
-               "recipient_cells": ids(r["recipient_cells"], "cell", r, "recipient_cells"),
-               "recipient_as_written": r["recipient_as_written"], "ev_subtype": r["ev_subtype"], "species": r["species"],
-               "model_system": r["model_system"], "targets": r["targets"],
-               "pathways": ids(r["pathways"], "pathway", r, "pathways"),
-               "phenotypes": phen(r["phenotypes"], r), "pmids": r["pmid"], "claim": r["claim"], "_key": r["key"]}
-        if any(v is None for v in row.values()): continue
-        ck = (row["cancer"], row["donor_cell"], row["cargo_id"], row["recipient_cells"], row["pmids"])
-        if ck in seen_comm:
-            skipped.append(f"{r['_at']}: duplicate of {seen_comm[ck]}"); continue
-        seen_comm[ck] = r["_at"]
-        comm.append(row)
-# Record ids are stable across releases: record_ids.tsv remembers the id of every curation key;
-# a new key gets the next free number.
+
+def cites(r):
+    """(pmids, dois) of a row, or None (reported) when it has neither or a malformed one."""
+    pmid, doi = r.get("pmid", ""), r.get("doi", "")
+    if pmid and not all(p.isdigit() for p in pmid.split(";")):
+        skipped.append(f"{r['_at']}: pmid {pmid!r} is not digits")
+        return None
+    if doi and not all(DOI.match(d) for d in doi.split(";")):
+        skipped.append(f"{r['_at']}: doi {doi!r} is not a DOI like 10.1000/xyz")
+        return None
+    if not pmid and not doi:
+        skipped.append(f"{r['_at']}: neither pmid nor doi")
+        return None
+    return pmid, doi
+
+
+def model_systems(r, *, required=True):
+    ms = r.get("model_system", "")
+    if "patient_samples" in ms:
+        skipped.append(f"{r['_at']}: model_system must not hold patient_samples (use the patient_samples column)")
+        return None
+    if required and not ms:
+        skipped.append(f"{r['_at']}: empty model_system")
+        return None
+    return ms
+
+
+def parts(kind):
+    return [r for f in sorted(glob.glob(f"p*.{kind}.tsv")) for r in read(f)]
+
+
+comm, seen_comm = [], {}
+for r in parts("communications"):
+    c = cites(r)
+    if c is None:
+        continue
+    if r["cargo_type"] == "whole_EV" and r["cargo_id"]:
+        skipped.append(f"{r['_at']}: whole_EV records leave cargo_id empty")
+        continue
+    row = {"record_id": "", "cancer": vid(r["cancer"], "cancer", r, "cancer"),
+           "donor_cell": vid(r["donor_cell"], "cell", r, "donor_cell"),
+           "donor_as_written": r["donor_as_written"], "cargo_type": r["cargo_type"], "cargo_id": r["cargo_id"],
+           "cargo_as_written": r["cargo_as_written"],
+           "recipient_cells": ids(r["recipient_cells"], "cell", r, "recipient_cells"),
+           "recipient_as_written": r["recipient_as_written"], "ev_subtype": r["ev_subtype"], "species": r["species"],
+           "model_system": model_systems(r), "patient_samples": r.get("patient_samples", ""),
+           "targets": r["targets"], "pathways": ids(r["pathways"], "pathway", r, "pathways", optional=True),
+           "phenotypes": phen(r["phenotypes"], r), "pmids": c[0], "dois": c[1], "claim": r["claim"],
+           "_key": r["key"]}
+    if any(v is None for v in row.values()):
+        continue
+    ck = (row["cancer"], row["donor_cell"], row["cargo_id"], row["recipient_cells"], row["pmids"] or row["dois"])
+    if ck in seen_comm:
+        skipped.append(f"{r['_at']}: duplicate of {seen_comm[ck]}")
+        continue
+    seen_comm[ck] = r["_at"]
+    comm.append(row)
+# Record ids are stable across releases: record_ids.tsv remembers the id of every curation key
+# (a retired key keeps its id, which is never given again); a new key gets the next free number.
 ID_FILE = Path("record_ids.tsv")
 known = {r["key"]: r["record_id"] for r in read(ID_FILE)} if ID_FILE.exists() else {}
 next_id = max((int(v.split(":")[1]) for v in known.values()), default=0) + 1
@@ -98,56 +160,115 @@ if not CHECK:
             fh.write(f"{key}\t{rid}\n")
 
 bio = []
-for f in sorted(glob.glob("p*.biomarkers.tsv")):
-    for r in read(f):
-        row = {"biomarker_id": "", "cargo_type": r["cargo_type"], "cargo_id": r["cargo_id"], "cargo_as_written": r["cargo_as_written"],
-               "cancer": vid(r["cancer"], "cancer", r, "cancer"), "body_fluid": vid(r["body_fluid"], "fluid", r, "body_fluid"),
-               "use": r["use"], "direction": r["direction"] or "unreported", "metric": r["metric"], "value": r["value"],
-               "cohort_size": r["cohort_size"], "status": r["status"], "pmids": r["pmid"], "claim": r["claim"]}
-        if any(v is None for v in row.values()): continue
-        bio.append(row)
+for r in parts("biomarkers"):
+    c = cites(r)
+    if c is None:
+        continue
+    row = {"biomarker_id": "", "cargo_type": r["cargo_type"], "cargo_id": r["cargo_id"],
+           "cargo_as_written": r["cargo_as_written"], "cancer": vid(r["cancer"], "cancer", r, "cancer"),
+           "body_fluid": vid(r["body_fluid"], "fluid", r, "body_fluid"), "use": r["use"],
+           "direction": r["direction"] or "unreported", "comparison": r.get("comparison") or "unreported",
+           "validation": r.get("validation") or "unreported", "metric": r["metric"], "value": r["value"],
+           "cohort_size": r["cohort_size"], "status": r["status"], "disputed_by": r.get("disputed_by", ""),
+           "pmids": c[0], "dois": c[1], "claim": r["claim"]}
+    if any(v is None for v in row.values()):
+        continue
+    bio.append(row)
 for i, row in enumerate(bio, 1):
     row["biomarker_id"] = f"EVB:{i:04d}"
 
 mach = []
-for f in sorted(glob.glob("p*.machinery.tsv")):
-    for r in read(f):
-        row = {"gene": r["gene"], "role": r["role"], "cancer": vid(r["cancer"], "cancer", r, "cancer"),
-               "cell_type": vid(r["cell_type"], "cell", r, "cell_type"), "intervention": r["intervention"],
-               "phenotypes": phen(r["phenotypes"], r), "pmids": r["pmid"], "claim": r["claim"]}
-        if any(v is None for v in row.values()): continue
-        mach.append(row)
-drugs = []
-for f in sorted(glob.glob("p*.drugs.tsv")):
-    for r in read(f):
-        drugs.append({"drug": r["drug"], "drug_id": r["drug_id"], "target": r["target"], "target_kind": r["target_kind"],
-                      "action": r["action"], "pmids": r["pmid"], "claim": r["claim"]})
-refs = {}
-for f in sorted(glob.glob("p*.references.tsv")):
-    for r in read(f):
-        refs.setdefault(r["pmid"], {k: r.get(k, "") for k in ("pmid", "first_author", "year", "journal", "title", "verified_by")})
+for r in parts("machinery"):
+    c = cites(r)
+    if c is None:
+        continue
+    row = {"gene": r["gene"], "role": r["role"], "cancer": vid(r["cancer"], "cancer", r, "cancer"),
+           "cell_type": vid(r["cell_type"], "cell", r, "cell_type"), "intervention": r["intervention"],
+           "species": r.get("species", ""), "model_system": model_systems(r, required=False),
+           "phenotypes": phen(r["phenotypes"], r), "status": r.get("status") or "supported",
+           "disputed_by": r.get("disputed_by", ""), "pmids": c[0], "dois": c[1], "claim": r["claim"]}
+    if any(v is None for v in row.values()):
+        continue
+    mach.append(row)
 
-def write(name, rows, cols):
+drugs = []
+for r in parts("drugs"):
+    c = cites(r)
+    if c is None:
+        continue
+    row = {"drug": r["drug"], "drug_id": r["drug_id"], "target": r["target"], "target_kind": r["target_kind"],
+           "action": r["action"],
+           "cancer": vid(r["cancer"], "cancer", r, "cancer") if r.get("cancer") else "",
+           "species": r.get("species", ""), "model_system": model_systems(r, required=False),
+           "phenotypes": phen(r.get("phenotypes", ""), r), "status": r.get("status") or "supported",
+           "disputed_by": r.get("disputed_by", ""), "pmids": c[0], "dois": c[1], "claim": r["claim"]}
+    if any(v is None for v in row.values()):
+        continue
+    drugs.append(row)
+
+known_targets = []
+for r in parts("known_targets"):
+    c = cites(r)
+    if c is None:
+        continue
+    row = {"target": r["target"], "target_kind": r["target_kind"], "intervention": r["intervention"],
+           "outcome": phen(r["outcome"], r, "outcome"), "cancer": vid(r["cancer"], "cancer", r, "cancer"),
+           "species": r.get("species", ""), "model_system": model_systems(r), "pmids": c[0], "dois": c[1],
+           "claim": r["claim"]}
+    if any(v is None for v in row.values()):
+        continue
+    known_targets.append(row)
+
+refs = {}
+for r in parts("references"):
+    key = r.get("pmid") or r.get("doi")
+    if not key:
+        skipped.append(f"{r['_at']}: reference with neither pmid nor doi")
+        continue
+    refs.setdefault(key, {k: r.get(k, "") for k in ("pmid", "doi", "first_author", "year", "journal", "title",
+                                                     "verified_by")})
+
+
+def write(path, rows, cols):
     if CHECK:
         return
-    with open(OUT / name, "w", encoding="utf-8", newline="") as fh:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write("\t".join(cols) + "\n")
         for r in rows:
             fh.write("\t".join(str(r[c]).replace("\t", " ") for c in cols) + "\n")
 
-write("communications.tsv", comm, ["record_id", "cancer", "donor_cell", "donor_as_written", "cargo_type", "cargo_id",
-      "cargo_as_written", "recipient_cells", "recipient_as_written", "ev_subtype", "species", "model_system", "targets",
-      "pathways", "phenotypes", "pmids", "claim"])
-write("biomarkers.tsv", bio, ["biomarker_id", "cargo_type", "cargo_id", "cargo_as_written", "cancer", "body_fluid", "use",
-      "direction", "metric", "value", "cohort_size", "status", "pmids", "claim"])
-write("machinery.tsv", mach, ["gene", "role", "cancer", "cell_type", "intervention", "phenotypes", "pmids", "claim"])
-write("drugs.tsv", drugs, ["drug", "drug_id", "target", "target_kind", "action", "pmids", "claim"])
-write("references.tsv", sorted(refs.values(), key=lambda r: int(r["pmid"]) if r["pmid"].isdigit() else 0),
-      ["pmid", "first_author", "year", "journal", "title", "verified_by"])
-terms = [{"id": v["id"], "label": v["label"], "kind": v["kind"]} for v in vocab.values() if v.get("id")]
-write("terms.tsv", terms, ["id", "label", "kind"])
-used = {p for r in comm + bio + mach + drugs for p in r["pmids"].split(";")}
-missing = sorted(used - set(refs))
-print(f"communications {len(comm)} biomarkers {len(bio)} machinery {len(mach)} drugs {len(drugs)} refs {len(refs)}")
-print("PMIDs without reference rows:", missing)
-for s in skipped: print("SKIPPED", s)
+
+write(OUT / "communications.tsv", comm, ["record_id", "cancer", "donor_cell", "donor_as_written", "cargo_type",
+      "cargo_id", "cargo_as_written", "recipient_cells", "recipient_as_written", "ev_subtype", "species",
+      "model_system", "patient_samples", "targets", "pathways", "phenotypes", "pmids", "dois", "claim"])
+write(OUT / "biomarkers.tsv", bio, ["biomarker_id", "cargo_type", "cargo_id", "cargo_as_written", "cancer",
+      "body_fluid", "use", "direction", "comparison", "validation", "metric", "value", "cohort_size", "status",
+      "disputed_by", "pmids", "dois", "claim"])
+write(OUT / "machinery.tsv", mach, ["gene", "role", "cancer", "cell_type", "intervention", "species", "model_system",
+      "phenotypes", "status", "disputed_by", "pmids", "dois", "claim"])
+write(OUT / "drugs.tsv", drugs, ["drug", "drug_id", "target", "target_kind", "action", "cancer", "species",
+      "model_system", "phenotypes", "status", "disputed_by", "pmids", "dois", "claim"])
+write(DATA / "known_targets.tsv", known_targets, ["target", "target_kind", "intervention", "outcome", "cancer",
+      "species", "model_system", "pmids", "dois", "claim"])
+
+
+def ref_order(r):
+    return (0, int(r["pmid"]), "") if r["pmid"].isdigit() else (1, 0, r["doi"])
+
+
+write(OUT / "references.tsv", sorted(refs.values(), key=ref_order),
+      ["pmid", "doi", "first_author", "year", "journal", "title", "verified_by"])
+terms = [{"id": v["id"], "label": v["label"], "kind": v["kind"], "polarity": v.get("polarity", "")}
+         for v in vocab.values() if v.get("id")]
+write(OUT / "terms.tsv", terms, ["id", "label", "kind", "polarity"])
+cited = set()
+for r in comm + bio + mach + drugs + known_targets:
+    cited |= {p for p in r["pmids"].split(";") if p}
+    if not r["pmids"]:
+        cited |= {d for d in r["dois"].split(";") if d}
+missing = sorted(cited - set(refs))
+print(f"communications {len(comm)} biomarkers {len(bio)} machinery {len(mach)} drugs {len(drugs)} "
+      f"known_targets {len(known_targets)} refs {len(refs)}")
+print("cited without reference rows:", missing)
+for s in skipped:
+    print("SKIPPED", s)
