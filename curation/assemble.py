@@ -112,6 +112,20 @@ def model_systems(r, *, required=True):
     return ms
 
 
+CARGO_TYPES = ("miRNA", "protein", "mRNA", "lncRNA", "circRNA", "DNA", "lipid", "metabolite", "whole_EV")
+
+
+def cargo_ok(r):
+    if r["cargo_type"] not in CARGO_TYPES:
+        skipped.append(f"{r['_at']}: cargo_type {r['cargo_type']!r} is not one of {', '.join(CARGO_TYPES)}")
+        return False
+    if (r["cargo_type"] == "whole_EV") == bool(r["cargo_id"]):
+        skipped.append(f"{r['_at']}: " + ("whole_EV rows leave cargo_id empty" if r["cargo_id"] else
+                                          "empty cargo_id (use cargo_type whole_EV when no molecule is named)"))
+        return False
+    return True
+
+
 def parts(kind):
     return [r for f in sorted(glob.glob(f"p*.{kind}.tsv")) for r in read(f)]
 
@@ -119,10 +133,7 @@ def parts(kind):
 comm, seen_comm = [], {}
 for r in parts("communications"):
     c = cites(r)
-    if c is None:
-        continue
-    if r["cargo_type"] == "whole_EV" and r["cargo_id"]:
-        skipped.append(f"{r['_at']}: whole_EV records leave cargo_id empty")
+    if c is None or not cargo_ok(r):
         continue
     row = {"record_id": "", "cancer": vid(r["cancer"], "cancer", r, "cancer"),
            "donor_cell": vid(r["donor_cell"], "cell", r, "donor_cell"),
@@ -162,7 +173,7 @@ if not CHECK:
 bio = []
 for r in parts("biomarkers"):
     c = cites(r)
-    if c is None:
+    if c is None or not cargo_ok(r):
         continue
     row = {"biomarker_id": "", "cargo_type": r["cargo_type"], "cargo_id": r["cargo_id"],
            "cargo_as_written": r["cargo_as_written"], "cancer": vid(r["cancer"], "cancer", r, "cancer"),

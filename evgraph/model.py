@@ -78,6 +78,12 @@ def from_graph(G: nx.MultiDiGraph) -> Tables:
     return Tables(nodes, edges, dict(G.graph))
 
 
+def _listed(value) -> list:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def nodes_of(G, category: str) -> list:
     """Nodes of one category, sorted by id."""
     return sorted(n for n, c in G.nodes(data="category") if c == category)
@@ -91,7 +97,9 @@ def communications(G) -> pd.DataFrame:
     """One row per EV communication record, multi-valued cells as lists.
 
     Columns: id, donor_cell, cargo, cargo_type, recipient_cell, cancer,
-    target_genes, phenotypes, pmids, species, model_system, ev_subtype, claim.
+    target_genes, sponged_mirnas, phenotypes, pmids, dois, species, model_system,
+    patient_samples, ev_subtype, claim. A record whose paper resolves no single
+    cargo molecule has cargo type ``whole_EV`` and no cargo.
     """
     rows = []
     for rec in nodes_of(G, "CommunicationRecord"):
@@ -99,11 +107,11 @@ def communications(G) -> pd.DataFrame:
         donors = sorted(u for u, _, k in G.in_edges(rec, keys=True) if k == "RELEASES")
         out = [(v, k, data) for _, v, k, data in G.out_edges(rec, keys=True, data=True)]
         cargo = sorted(v for v, k, _ in out if k == "CARRIES")
-        targets = set()
+        targets, sponged = set(), set()
         for c in cargo:
             for _, g, k, data in G.out_edges(c, keys=True, data=True):
-                if k == "REGULATES" and rec in data.get("records", ()):
-                    targets.add(g)
+                if k in ("REGULATES", "SPONGES") and rec in data.get("records", ()):
+                    (targets if k == "REGULATES" else sponged).add(g)
         phen = sorted(
             v if data.get("effect", "promotes") == "promotes" else f"{v}:{data['effect']}"
             for v, k, data in out
@@ -114,18 +122,21 @@ def communications(G) -> pd.DataFrame:
                 "id": rec,
                 "donor_cell": ";".join(donors),
                 "cargo": ";".join(cargo),
-                "cargo_type": ";".join(G.nodes[c]["category"] for c in cargo),
+                "cargo_type": ";".join(G.nodes[c]["category"] for c in cargo) or d.get("cargo_type", ""),
                 "recipient_cell": ";".join(sorted(v for v, k, _ in out if k == "TAKEN_UP_BY")),
                 "cancer": ";".join(sorted(v for v, k, _ in out if k == "IN_CONTEXT_OF")),
                 "target_genes": ";".join(sorted(targets)),
+                "sponged_mirnas": ";".join(sorted(sponged)),
                 "phenotypes": ";".join(phen),
                 "pmids": ";".join(d.get("pmids", [])),
-                "species": d.get("species", ""),
+                "dois": ";".join(d.get("dois", [])),
+                "species": ";".join(_listed(d.get("species"))),
                 "model_system": ";".join(d.get("model_system", [])),
+                "patient_samples": bool(d.get("patient_samples", False)),
                 "ev_subtype": d.get("ev_subtype", ""),
                 "claim": d.get("claim", ""),
             }
         )
-    cols = ["id", "donor_cell", "cargo", "cargo_type", "recipient_cell", "cancer", "target_genes",
-            "phenotypes", "pmids", "species", "model_system", "ev_subtype", "claim"]
+    cols = ["id", "donor_cell", "cargo", "cargo_type", "recipient_cell", "cancer", "target_genes", "sponged_mirnas",
+            "phenotypes", "pmids", "dois", "species", "model_system", "patient_samples", "ev_subtype", "claim"]
     return pd.DataFrame(rows, columns=cols)

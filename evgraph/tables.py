@@ -13,6 +13,7 @@ lets errors point back to the input a row came from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -42,6 +43,10 @@ EDGE_COLUMNS = (
     "evidence_level",
 )
 ORIGIN = "_origin"
+# A DOI as Crossref registers them: the 10. prefix, a registrant code, a slash, a suffix.
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# Provenance that may be absent or empty on an edge (a paper cited only by DOI, or none).
+OPTIONAL_PROVENANCE = frozenset({"dois"})
 
 
 @dataclass
@@ -89,10 +94,27 @@ def _is_missing(value) -> bool:
 
 
 def _allowed(prop: str, schema: Schema):
-    """The enumeration a string property must come from, if any."""
+    """The enumeration a string property (or each item of a list property) must come from, if any."""
     special = {"ev_subtype": schema.ev_subtypes, "species": schema.species,
-               "evidence_level": schema.evidence_levels}
+               "evidence_level": schema.evidence_levels, "model_system": schema.model_systems}
     return special.get(prop, schema.enums.get(prop))
+
+
+def _bad_item(prop: str, item, schema: Schema) -> str | None:
+    """Why one item of a list property is wrong, if it is."""
+    if prop == "pmids":
+        # str.isdigit() accepts superscripts and other scripts' digits, which int() refuses
+        if not (isinstance(item, str) and item.isascii() and item.isdigit() and int(item) > 0):
+            return f"PMIDs must be positive whole numbers, got {item!r}"
+    elif prop in ("dois", "disputed_by"):
+        if not isinstance(item, str) or not (DOI.match(item) or (prop == "disputed_by" and item.isdigit())):
+            what = "a PMID or a DOI" if prop == "disputed_by" else "a DOI"
+            return f"{item!r} is not {what} like 10.1000/xyz123"
+    else:
+        allowed = _allowed(prop, schema)
+        if allowed and item not in allowed:
+            return f"{item!r} is not one of {', '.join(allowed)}"
+    return None
 
 
 def _check_value(prop: str, typ: str, value, schema: Schema) -> str | None:
@@ -102,15 +124,10 @@ def _check_value(prop: str, typ: str, value, schema: Schema) -> str | None:
     if typ == "list[str]":
         if not isinstance(value, (list, tuple)):
             return f"expected a list, got {type(value).__name__}"
-        items = list(value)
-        if prop == "pmids":
-            bad = [p for p in items if not (isinstance(p, str) and p.isdigit())]
-            if bad:
-                return f"PMIDs must be numeric, got {bad[0]!r}"
-        if prop == "model_system":
-            bad = [m for m in items if m not in schema.model_systems]
-            if bad:
-                return f"{bad[0]!r} is not one of {', '.join(schema.model_systems)}"
+        for item in value:
+            reason = _bad_item(prop, item, schema)
+            if reason:
+                return reason
         return None
     if typ == "int":
         try:
@@ -213,12 +230,15 @@ def _suspect_values(values: pd.Series, prop: str, typ: str, schema: Schema) -> p
     if typ == "list[str]":
         is_list = v.map(lambda x: isinstance(x, (list, tuple)))
         bad[present] = ~is_list
-        if prop in ("pmids", "model_system"):
+        if prop in ("pmids", "dois", "disputed_by") or _allowed(prop, schema):
             flat = v[is_list].explode().dropna()
             if prop == "pmids":
-                wrong = ~flat.map(lambda x: isinstance(x, str) and x.isdigit())
+                wrong = ~flat.map(lambda x: isinstance(x, str) and x.isascii() and x.isdigit() and x != "0"
+                                  and x.lstrip("0") == x)
+            elif prop in ("dois", "disputed_by"):
+                wrong = flat.map(lambda x: _bad_item(prop, x, schema) is not None)
             else:
-                wrong = ~flat.isin(schema.model_systems)
+                wrong = ~flat.isin(list(_allowed(prop, schema)))
             bad[wrong[wrong].index.unique()] = True
         return bad
     if typ in ("int", "float"):
@@ -271,14 +291,20 @@ def _edge_checks(edges: pd.DataFrame, schema: Schema, cat_of: dict, add) -> None
     dup = edges.duplicated(["source", "target", "type"])
     suspect |= dup
     for prop, ptype in schema.provenance.items():
+        if prop in OPTIONAL_PROVENANCE and prop not in edges.columns:
+            continue
         col = edges[prop]
         if prop == "pmids":
             is_list = col.map(lambda v: isinstance(v, (list, tuple)))
             suspect |= ~is_list
             empty = is_list & (col.map(lambda v: len(v) if isinstance(v, (list, tuple)) else 1) == 0)
+            if "dois" in edges.columns:
+                empty &= ~edges["dois"].map(lambda v: isinstance(v, (list, tuple)) and len(v) > 0)
             required = edges["knowledge_source"].map(
                 {s: schema.pmids_required(s) for s in pd.unique(edges["knowledge_source"].dropna())})
             suspect |= empty & required.fillna(True).astype(bool)
+        elif prop in OPTIONAL_PROVENANCE:
+            pass
         else:
             suspect |= _missing_mask(col)
         suspect |= _suspect_values(col, prop, ptype, schema)
@@ -320,13 +346,16 @@ def _edge_problems(row: dict, schema: Schema, cat_of: dict, add) -> None:
                 add(row, prop, f"{typ} edge {s!r} -> {t!r} has no PMID list")
                 continue
             source = row.get("knowledge_source")
-            if not value and source == "evgraph-curated":
+            if not value and isinstance(row.get("dois"), (list, tuple)) and row.get("dois"):
+                pass  # cited by DOI: a paper whose PMID no page showed
+            elif not value and source == "evgraph-curated":
                 add(row, prop, f"curated {typ} edge {s!r} -> {t!r} cites no PMID")
             elif not value and schema.pmids_required(source):
                 add(row, prop, f"{typ} edge {s!r} -> {t!r} cites no PMID; the schema requires "
                     f"PMIDs for source {source!r}")
         elif _is_missing(value):
-            add(row, prop, f"{typ} edge {s!r} -> {t!r} lacks provenance {prop!r}")
+            if prop not in OPTIONAL_PROVENANCE:
+                add(row, prop, f"{typ} edge {s!r} -> {t!r} lacks provenance {prop!r}")
             continue
         reason = _check_value(prop, ptype, value, schema)
         if reason:

@@ -11,6 +11,7 @@ unless the whole folder is valid.
 
 from __future__ import annotations
 
+import math
 import re
 from importlib import resources
 from pathlib import Path
@@ -21,7 +22,7 @@ import yaml
 from evgraph.errors import Problem, ValidationError
 from evgraph.loaders._tsv import Row, read_tsv
 from evgraph.schema import Schema, load_schema
-from evgraph.tables import ORIGIN, Tables, strongest_evidence, validate
+from evgraph.tables import DOI, ORIGIN, Tables, strongest_evidence, validate
 
 __all__ = ["BUNDLED", "bundled_path", "load_curated", "COMMUNICATION_COLUMNS", "cargo_node_id"]
 
@@ -42,6 +43,21 @@ MACHINERY_COLUMNS = ("gene", "role", "cancer", "cell_type", "intervention", "phe
 DRUG_COLUMNS = ("drug", "drug_id", "target", "target_kind", "action", "pmids", "claim")
 TERM_COLUMNS = ("id", "label", "kind")
 REFERENCE_COLUMNS = ("pmid", "first_author", "year", "journal", "title")
+# Columns added in knowledge-base format 2; a folder without them reads as before.
+OPTIONAL_COLUMNS = {
+    "communications.tsv": ("patient_samples", "dois"),
+    "biomarkers.tsv": ("comparison", "validation", "disputed_by", "dois"),
+    "machinery.tsv": ("species", "model_system", "status", "disputed_by", "dois"),
+    "drugs.tsv": ("cancer", "species", "model_system", "phenotypes", "status", "disputed_by", "dois"),
+    "terms.tsv": ("polarity",),
+    "references.tsv": ("doi", "verified_by"),
+}
+WHOLE_EV = "whole_EV"
+POLARITIES = ("pro_tumour", "anti_tumour", "context")
+# PubMed ids are eight digits today; anything much larger is a typo, not a paper.
+MAX_PMID = 99_999_999
+BOUNDED_METRICS = ("AUC", "sensitivity", "specificity", "accuracy", "p_value")
+RATIO_METRICS = ("HR", "OR")
 
 # cargo_type in the files -> (schema category, id prefix, name suffix)
 CARGO_TYPES = {
@@ -71,17 +87,37 @@ def _slug(text: str) -> str:
 def cargo_node_id(cargo_type: str, cargo_id: str) -> tuple[str, str, str]:
     """Map a cargo as written in the files to (node id, category, display name).
 
+    A variant is written ``GENE:variant`` and becomes a node of its own
+    (a product of the gene, see :func:`cargo_gene`).
+
     Examples
     --------
     >>> cargo_node_id("protein", "CD274")
     ('protein:CD274', 'Protein', 'CD274 protein')
+    >>> cargo_node_id("protein", "EGFR:EGFRvIII")
+    ('protein:EGFRvIII', 'Protein', 'EGFRvIII protein')
     >>> cargo_node_id("lipid", "Prostaglandin E2")
     ('lipid:prostaglandin-e2', 'Lipid', 'Prostaglandin E2')
     """
     category, prefix, suffix = CARGO_TYPES[cargo_type]
     if cargo_type in ("lipid", "metabolite"):
         return prefix + _slug(cargo_id), category, cargo_id
-    return prefix + cargo_id, category, cargo_id + suffix
+    name = cargo_id.partition(":")[2] or cargo_id
+    return prefix + name, category, name + suffix
+
+
+def cargo_gene(cargo_type: str, cargo_id: str) -> str | None:
+    """The HGNC symbol a protein, mRNA, lncRNA or DNA cargo is a product of, if it is one.
+
+    Examples
+    --------
+    >>> cargo_gene("protein", "EGFR:EGFRvIII"), cargo_gene("DNA", "mtDNA"), cargo_gene("miRNA", "hsa-miR-21")
+    ('EGFR', None, None)
+    """
+    if cargo_type not in ("protein", "mRNA", "lncRNA", "DNA"):
+        return None
+    symbol = cargo_id.partition(":")[0]
+    return symbol if SYMBOL.match(symbol) else None
 
 
 def _split(value: str) -> list[str]:
@@ -91,7 +127,7 @@ def _split(value: str) -> list[str]:
 class _Builder:
     """Collects nodes and edges with their origins while rows are read."""
 
-    def __init__(self, schema: Schema, terms: dict[str, tuple[str, str]], version: str):
+    def __init__(self, schema: Schema, terms: dict[str, tuple[str, str, str]], version: str):
         self.schema, self.terms, self.version = schema, terms, version
         self.nodes: dict[str, dict] = {}
         self.edges: dict[tuple, dict] = {}
@@ -119,28 +155,37 @@ class _Builder:
         if tid not in self.terms:
             self.problems.append(row.problem(column, f"unknown {kind} term {tid!r}: add it to terms.tsv"))
             return None
-        label, term_kind = self.terms[tid]
+        label, term_kind, polarity = self.terms[tid]
         if term_kind != kind:
             self.problems.append(row.problem(column, f"{tid!r} is a {term_kind} term, expected a {kind}"))
             return None
-        return tid if self.node(row, column, tid, category, label) else None
+        props = {"polarity": polarity} if kind == "phenotype" and polarity else {}
+        return tid if self.node(row, column, tid, category, label, **props) else None
 
     def gene(self, row: Row, column: str, symbol: str) -> str | None:
         nid = "hgnc.symbol:" + symbol
         return nid if self.node(row, column, nid, "Gene", symbol, symbol=symbol) else None
 
     def edge(self, row: Row, s: str, t: str, typ: str, pmids: list[str], level: str, *,
-             source=SOURCE, license=LICENSE, **props):
+             source=SOURCE, license=LICENSE, dois=(), **props):
         key = (s, t, typ)
         have = self.edges.get(key)
+        props = {k: v for k, v in props.items() if not (isinstance(v, list) and not v)}
+        # an edge's dois are the papers it cites by DOI alone: a row citing a PMID and a DOI cites one
+        # paper, which must count once when evidence is weighed
+        dois = () if pmids else dois
         if have is None:
             self.edges[key] = {
                 "source": s, "target": t, "type": typ, "pmids": sorted(set(pmids), key=int),
-                "knowledge_source": source, "source_version": self.version, "license": license,
-                "evidence_level": level, ORIGIN: row.origin(), **props,
+                "knowledge_source": source, "source_version": self.version,
+                "license": license, "evidence_level": level, ORIGIN: row.origin(), **props,
             }
+            if dois:  # an empty list would not survive a round trip through the CSV exchange format
+                self.edges[key]["dois"] = sorted(set(dois))
             return
         have["pmids"] = sorted(set(have["pmids"]) | set(pmids), key=int)
+        if dois:
+            have["dois"] = sorted(set(have.get("dois") or []) | set(dois))
         have["evidence_level"] = strongest_evidence([have["evidence_level"], level], self.schema)
         for k, v in props.items():
             if isinstance(v, list):
@@ -160,14 +205,43 @@ class _Builder:
         seen[nid] = row.origin()
         return nid
 
-    def pmids(self, row: Row, column: str = "pmids") -> list[str]:
-        values = _split(row[column])
-        bad = [p for p in values if not p.isdigit()]
-        if bad:
-            self.problems.append(row.problem(column, f"PMID {bad[0]!r} is not numeric"))
-        if not values:
-            self.problems.append(row.problem(column, "every row must cite at least one PMID"))
-        return [p for p in values if p.isdigit()]
+    def cites(self, row: Row) -> tuple[list[str], list[str]]:
+        """The row's PMIDs and DOIs; every row cites at least one of them."""
+        pmids, dois = _split(row["pmids"]), _split(row.get("dois", ""))
+        good = []
+        for p in pmids:
+            # isdigit() alone accepts superscripts and other scripts' digits
+            if not (p.isascii() and p.isdigit()) or int(p) == 0 or p != p.lstrip("0"):
+                self.problems.append(row.problem("pmids", f"PMID {p!r} is not a positive whole number"))
+            elif int(p) > MAX_PMID:
+                self.problems.append(row.problem("pmids", f"PMID {p!r} is larger than any PubMed id"))
+            else:
+                good.append(p)
+        for d in dois:
+            if not DOI.match(d):
+                self.problems.append(row.problem("dois", f"{d!r} is not a DOI like 10.1000/xyz123 "
+                                                         "(without https://doi.org/)"))
+        if not pmids and not dois:
+            self.problems.append(row.problem("pmids", "every row must cite a PMID or, in 'dois', a DOI"))
+        return good, [d for d in dois if DOI.match(d)]
+
+    def listed(self, row: Row, column: str, allowed, *, required=True) -> list[str]:
+        """A ``;``-joined cell whose items come from ``allowed``."""
+        values = _split(row.get(column, ""))
+        bad = [v for v in values if v not in allowed]
+        if bad or (required and not values):
+            hint = ""
+            if column == "model_system" and "patient_samples" in bad:
+                hint = " (patient samples show an association, not the mechanism: put 'yes' in patient_samples)"
+            self.problems.append(row.problem(column, f"{(bad or [''])[0]!r} is not one of {', '.join(allowed)}"
+                                             + hint))
+        return [v for v in values if v in allowed]
+
+    def flag(self, row: Row, column: str) -> bool:
+        value = row.get(column, "").lower()
+        if value not in ("", "yes", "no"):
+            self.problems.append(row.problem(column, f"{row[column]!r} is not yes, no or empty"))
+        return value == "yes"
 
     def choice(self, row: Row, column: str, allowed) -> str | None:
         value = row[column]
@@ -180,7 +254,8 @@ class _Builder:
         """Cargo node ids of a row; ``cargo_id`` may list several (a panel), ``;``-joined."""
         ctype = row["cargo_type"]
         if ctype not in CARGO_TYPES:
-            self.problems.append(row.problem("cargo_type", f"{ctype!r} is not one of {', '.join(CARGO_TYPES)}"))
+            kinds = (*CARGO_TYPES, WHOLE_EV)
+            self.problems.append(row.problem("cargo_type", f"{ctype!r} is not one of {', '.join(kinds)}"))
             return []
         ids = _split(row["cargo_id"])
         if not ids:
@@ -189,12 +264,13 @@ class _Builder:
         out = []
         for cid in ids:
             nid, category, name = cargo_node_id(ctype, cid)
-            props = {"symbol": cid} if ctype in ("protein", "mRNA", "lncRNA") else {}
+            symbol = cargo_gene(ctype, cid)
+            props = {"symbol": symbol or cid} if ctype in ("protein", "mRNA", "lncRNA") else {}
             if not self.node(row, "cargo_id", nid, category, name, **props):
                 return []
             out.append(nid)
-            if ctype in ("protein", "mRNA", "lncRNA", "DNA") and SYMBOL.match(cid):
-                gene = self.gene(row, "cargo_id", cid)
+            if symbol:
+                gene = self.gene(row, "cargo_id", symbol)
                 if gene:
                     self.edge(row, nid, gene, "PRODUCT_OF", [], "unspecified", source="HGNC symbol mapping",
                               license="CC0-1.0")
@@ -213,7 +289,7 @@ class _Builder:
 
 
 def _load_terms(folder: Path, fallback: bool) -> tuple[dict, list[Problem]]:
-    terms: dict[str, tuple[str, str]] = {}
+    terms: dict[str, tuple[str, str, str]] = {}
     problems: list[Problem] = []
     paths = []
     if fallback and folder.resolve() != bundled_path().resolve():
@@ -221,14 +297,17 @@ def _load_terms(folder: Path, fallback: bool) -> tuple[dict, list[Problem]]:
     if (folder / "terms.tsv").exists():
         paths.append(folder / "terms.tsv")
     for path in paths:
-        for row in read_tsv(path, TERM_COLUMNS):
+        for row in read_tsv(path, TERM_COLUMNS, OPTIONAL_COLUMNS["terms.tsv"]):
             if row["kind"] not in TERM_KINDS:
                 problems.append(row.problem("kind", f"{row['kind']!r} is not one of {', '.join(TERM_KINDS)}"))
                 continue
+            polarity = row.get("polarity", "")
+            if polarity and polarity not in POLARITIES:
+                problems.append(row.problem("polarity", f"{polarity!r} is not one of {', '.join(POLARITIES)}"))
             tid = row["id"]
             if row["kind"] == "pathway" and tid.startswith("R-"):
                 tid = "REACT:" + tid
-            terms[tid] = (row["label"], row["kind"])
+            terms[tid] = (row["label"], row["kind"], polarity)
     return terms, problems
 
 
@@ -252,17 +331,22 @@ def _communications(b: _Builder, rows: list[Row]) -> None:
         rid = b.new_id(row, "record_id", "CommunicationRecord", "EVC:0001", seen_ids)
         if rid is None:
             continue
-        pmids = b.pmids(row)
-        systems = _split(row["model_system"])
-        bad = [m for m in systems if m not in s.model_systems]
-        if bad or not systems:
-            b.problems.append(row.problem("model_system", f"{(bad or [''])[0]!r} is not one of {', '.join(s.model_systems)}"))
+        pmids, dois = b.cites(row)
+        systems = b.listed(row, "model_system", s.model_systems)
+        patients = b.flag(row, "patient_samples")
+        # the mechanistic steps weigh what the transfer and its effect were shown in; a patient
+        # association strengthens only the record's link to its cancer
         level = strongest_evidence(systems, s)
+        context_level = "patient_samples" if patients else level
         subtype = b.choice(row, "ev_subtype", s.ev_subtypes)
-        species = b.choice(row, "species", s.species)
+        species = b.listed(row, "species", s.species)
         donor = b.term(row, "donor_cell", row["donor_cell"], "cell")
         cancer = b.term(row, "cancer", row["cancer"], "cancer")
-        cargo = b.cargo(row)
+        whole = row["cargo_type"] == WHOLE_EV
+        if whole and row["cargo_id"]:
+            b.problems.append(row.problem("cargo_id", f"a {WHOLE_EV} record names no cargo molecule: leave "
+                                                      "cargo_id empty"))
+        cargo = [] if whole else b.cargo(row)
         recipients = [r for r in (b.term(row, "recipient_cells", x, "cell") for x in _split(row["recipient_cells"])) if r]
         if not _split(row["recipient_cells"]):
             b.problems.append(row.problem("recipient_cells", "a record needs at least one recipient cell type"))
@@ -270,48 +354,78 @@ def _communications(b: _Builder, rows: list[Row]) -> None:
         if not _split(row["phenotypes"]):
             b.problems.append(row.problem("phenotypes", "a record needs at least one phenotype"))
         pathways = [p for p in (b.term(row, "pathways", x, "pathway") for x in _split(row["pathways"])) if p]
-        targets = []
+        targets, sponged = [], []
         for item in _split(row["targets"]):
-            symbol, _, effect = item.partition(":")
-            if effect not in ("represses", "activates"):
-                b.problems.append(row.problem("targets", f"{item!r}: write SYMBOL:represses or SYMBOL:activates"))
+            name, _, effect = item.rpartition(":")
+            if effect == "sponges":
+                if row["cargo_type"] not in ("lncRNA", "circRNA", "mRNA"):
+                    b.problems.append(row.problem("targets", f"{item!r}: only lncRNA, circRNA or mRNA cargo "
+                                                             "sponges a miRNA"))
+                elif b.node(row, "targets", name, "MiRNA", name):
+                    sponged.append(name)
                 continue
-            gene = b.gene(row, "targets", symbol)
+            if effect not in ("represses", "activates"):
+                b.problems.append(row.problem("targets", f"{item!r}: write SYMBOL:represses, SYMBOL:activates "
+                                                         "or miRNA:sponges"))
+                continue
+            gene = b.gene(row, "targets", name)
             if gene:
                 targets.append((gene, effect))
-        if not (donor and cancer and cargo and subtype and species) or len(recipients) != len(_split(row["recipient_cells"])):
+        if not (donor and cancer and (cargo or whole) and subtype and species) or len(recipients) != len(
+                _split(row["recipient_cells"])):
             continue
-        content = (donor, tuple(cargo), tuple(sorted(recipients)), cancer, tuple(sorted(pmids)))
+        content = (donor, tuple(cargo), tuple(sorted(recipients)), cancer, tuple(sorted(pmids + dois)))
         if content in seen_content:
             b.problems.append(row.problem("record_id", f"duplicate of record {seen_content[content]}: same donor, "
-                                                       "cargo, recipients, cancer and PMIDs"))
+                                                       "cargo, recipients, cancer and citations"))
             continue
         seen_content[content] = rid
-        name = f"{b.nodes[donor]['name']} EV " + "+".join(b.nodes[c]["name"] for c in cargo) + " -> " + ", ".join(
-            b.nodes[r]["name"] for r in recipients)
-        b.node(row, "record_id", rid, "CommunicationRecord", name, ev_subtype=subtype, species=species,
-               model_system=systems, pmids=pmids, claim=row["claim"], donor_as_written=row["donor_as_written"],
+        carried = "+".join(b.nodes[c]["name"] for c in cargo) if cargo else "(cargo unresolved)"
+        name = f"{b.nodes[donor]['name']} EV {carried} -> " + ", ".join(b.nodes[r]["name"] for r in recipients)
+        b.node(row, "record_id", rid, "CommunicationRecord", name, cargo_type=row["cargo_type"], ev_subtype=subtype,
+               species=species, model_system=systems, patient_samples=patients, pmids=pmids,
+               **({"dois": dois} if dois else {}), claim=row["claim"], donor_as_written=row["donor_as_written"],
                cargo_as_written=row["cargo_as_written"], recipient_as_written=row["recipient_as_written"])
-        b.edge(row, donor, rid, "RELEASES", pmids, level)
+        cite = {"dois": dois}
+        b.edge(row, donor, rid, "RELEASES", pmids, level, **cite)
         for c in cargo:
-            b.edge(row, rid, c, "CARRIES", pmids, level)
-        b.edge(row, rid, cancer, "IN_CONTEXT_OF", pmids, level)
+            b.edge(row, rid, c, "CARRIES", pmids, level, **cite)
+        b.edge(row, rid, cancer, "IN_CONTEXT_OF", pmids, context_level, **cite)
         for r in recipients:
-            b.edge(row, rid, r, "TAKEN_UP_BY", pmids, level)
+            b.edge(row, rid, r, "TAKEN_UP_BY", pmids, level, **cite)
         for p, effect in phen:
-            b.edge(row, rid, p, "CAUSES", pmids, level, effect=effect, records=[rid])
+            b.edge(row, rid, p, "CAUSES", pmids, level, effect=effect, records=[rid], **cite)
+        for mirna in sponged:
+            for c in cargo:
+                b.edge(row, c, mirna, "SPONGES", pmids, level, records=[rid], recipient_cells=recipients, **cite)
         for gene, effect in targets:
             for c in cargo:
                 b.edge(row, c, gene, "REGULATES", pmids, level, effect=effect, records=[rid],
-                       recipient_cells=recipients)
+                       recipient_cells=recipients, **cite)
             for pw in pathways:
-                b.edge(row, gene, pw, "ALTERS", pmids, level, records=[rid])
+                b.edge(row, gene, pw, "ALTERS", pmids, level, records=[rid], **cite)
         if not targets:
             for pw in pathways:
-                b.edge(row, rid, pw, "ALTERS", pmids, level, records=[rid])
+                b.edge(row, rid, pw, "ALTERS", pmids, level, records=[rid], **cite)
         for pw in pathways:
             for p, effect in phen:
-                b.edge(row, pw, p, "CAUSES", pmids, level, effect=effect, records=[rid])
+                b.edge(row, pw, p, "CAUSES", pmids, level, effect=effect, records=[rid], **cite)
+
+
+def _number(b: _Builder, row: Row, column: str, kind):
+    """A numeric cell as ``kind`` (float or int), ``None`` when empty; NaN and infinities are refused."""
+    text = row.get(column, "")
+    if not text:
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        b.problems.append(row.problem(column, f"{text!r} is not {'an integer' if kind is int else 'a number'}"))
+        return None
+    if kind is float and not math.isfinite(value):
+        b.problems.append(row.problem(column, f"{text!r} is not a finite number"))
+        return None
+    return value
 
 
 def _biomarkers(b: _Builder, rows: list[Row]) -> None:
@@ -321,43 +435,66 @@ def _biomarkers(b: _Builder, rows: list[Row]) -> None:
         bid = b.new_id(row, "biomarker_id", "BiomarkerClaim", "EVB:0001", seen)
         if bid is None:
             continue
-        pmids = b.pmids(row)
+        pmids, dois = b.cites(row)
         use = b.choice(row, "use", s.enums["use"])
         direction = b.choice(row, "direction", s.enums["direction"])
         status = b.choice(row, "status", s.enums["status"])
-        value = cohort = None
-        try:
-            value = float(row["value"]) if row["value"] else None
-        except ValueError:
-            b.problems.append(row.problem("value", f"{row['value']!r} is not a number"))
-        try:
-            cohort = int(row["cohort_size"]) if row["cohort_size"] else None
-        except ValueError:
-            b.problems.append(row.problem("cohort_size", f"{row['cohort_size']!r} is not an integer"))
-        cargo = b.cargo(row)
+        comparison = row.get("comparison") or "unreported"
+        validation = row.get("validation") or "unreported"
+        for column, value in (("comparison", comparison), ("validation", validation)):
+            if value not in s.enums[column]:
+                b.problems.append(row.problem(column, f"{value!r} is not one of {', '.join(s.enums[column])}"))
+        disputed_by = _split(row.get("disputed_by", ""))
+        value = _number(b, row, "value", float)
+        cohort = _number(b, row, "cohort_size", int)
+        metric = row["metric"]
+        if value is not None and metric in BOUNDED_METRICS and not 0 <= value <= 1:
+            b.problems.append(row.problem("value", f"a {metric} lies between 0 and 1, got {value}"))
+        if value is not None and metric in RATIO_METRICS and value <= 0:
+            b.problems.append(row.problem("value", f"a {metric} is a positive ratio, got {value}"))
+        if cohort is not None and cohort <= 0:
+            b.problems.append(row.problem("cohort_size", f"a cohort has at least one person, got {cohort}"))
+        whole = row["cargo_type"] == WHOLE_EV  # EV counts or EV-wide signals: no single molecule measured
+        if whole and row["cargo_id"]:
+            b.problems.append(row.problem("cargo_id", f"a {WHOLE_EV} claim names no cargo molecule: leave "
+                                                      "cargo_id empty"))
+        cargo = [] if whole else b.cargo(row)
         cancer = b.term(row, "cancer", row["cancer"], "cancer")
         fluid = b.term(row, "body_fluid", row["body_fluid"], "fluid")
-        if not row["metric"]:
+        if not metric:
             b.problems.append(row.problem("metric", "empty metric"))
-        if not (cargo and cancer and fluid and use and status and direction):
+        if not ((cargo or whole) and cancer and fluid and use and status and direction):
             continue
-        panel = "+".join(b.nodes[c]["name"] for c in cargo)
+        panel = "+".join(b.nodes[c]["name"] for c in cargo) if cargo else "EVs"
         name = f"{panel} in {b.nodes[fluid]['name']}: {use} of {b.nodes[cancer]['name']}"
         b.node(row, "biomarker_id", bid, "BiomarkerClaim", name, use=use, direction=direction,
-               metric=row["metric"], value=value, cohort_size=cohort, status=status, pmids=pmids,
-               claim=row["claim"], cargo_as_written=row["cargo_as_written"])
+               comparison=comparison, validation=validation, metric=metric, value=value, cohort_size=cohort,
+               status=status, pmids=pmids, **({"dois": dois} if dois else {}),
+               **({"disputed_by": disputed_by} if disputed_by else {}), claim=row["claim"],
+               cargo_as_written=row["cargo_as_written"])
         for c in cargo:
-            b.edge(row, bid, c, "MEASURES", pmids, "patient_samples")
-        b.edge(row, bid, cancer, "IN_CONTEXT_OF", pmids, "patient_samples")
-        b.edge(row, bid, fluid, "IN_FLUID", pmids, "patient_samples")
+            b.edge(row, bid, c, "MEASURES", pmids, "patient_samples", dois=dois)
+        b.edge(row, bid, cancer, "IN_CONTEXT_OF", pmids, "patient_samples", dois=dois)
+        b.edge(row, bid, fluid, "IN_FLUID", pmids, "patient_samples", dois=dois)
+
+
+def _status(b: _Builder, row: Row) -> tuple[str | None, list[str]]:
+    status = row.get("status") or "supported"
+    if status not in ("supported", "disputed"):
+        b.problems.append(row.problem("status", f"{status!r} is not one of supported, disputed"))
+        return None, []
+    return status, _split(row.get("disputed_by", ""))
 
 
 def _machinery(b: _Builder, rows: list[Row]) -> None:
     s = b.schema
     for row in rows:
-        pmids = b.pmids(row)
+        pmids, dois = b.cites(row)
         role = b.choice(row, "role", s.enums["role"])
         intervention = b.choice(row, "intervention", s.enums["intervention"])
+        b.listed(row, "species", s.species, required=False)
+        systems = b.listed(row, "model_system", s.model_systems, required=False)
+        status, disputed_by = _status(b, row)
         if not SYMBOL.match(row["gene"]):
             b.problems.append(row.problem("gene", f"{row['gene']!r} is not an HGNC symbol"))
             continue
@@ -365,19 +502,26 @@ def _machinery(b: _Builder, rows: list[Row]) -> None:
         cell = b.term(row, "cell_type", row["cell_type"], "cell")
         cancer = b.term(row, "cancer", row["cancer"], "cancer")
         phen = b.phenotypes(row, "phenotypes")
-        if not (gene and cell and cancer and role and intervention):
+        if not (gene and cell and cancer and role and intervention and status):
             continue
-        level = "in_vivo" if "in vivo" in row["claim"].lower() else "in_vitro"
-        b.edge(row, gene, cell, "EV_MACHINERY_IN", pmids, level, roles=[role],
-               interventions=[intervention], cancers=[cancer])
+        level = strongest_evidence(systems, s)  # unspecified when the row does not say
+        b.edge(row, gene, cell, "EV_MACHINERY_IN", pmids, level, dois=dois, roles=[role],
+               interventions=[intervention], cancers=[cancer], status=status, disputed_by=disputed_by)
         for p, _ in phen:
-            b.edge(row, gene, p, "MACHINERY_DRIVES", pmids, level, roles=[role], cancers=[cancer])
+            b.edge(row, gene, p, "MACHINERY_DRIVES", pmids, level, dois=dois, roles=[role], cancers=[cancer],
+                   status=status, disputed_by=disputed_by)
 
 
 def _drugs(b: _Builder, rows: list[Row]) -> None:
+    s = b.schema
     for row in rows:
-        pmids = b.pmids(row)
-        action = b.choice(row, "action", b.schema.enums["action"])
+        pmids, dois = b.cites(row)
+        action = b.choice(row, "action", s.enums["action"])
+        b.listed(row, "species", s.species, required=False)
+        systems = b.listed(row, "model_system", s.model_systems, required=False)
+        status, disputed_by = _status(b, row)
+        cancer = b.term(row, "cancer", row["cancer"], "cancer") if row.get("cancer") else None
+        phen = [p for p, _ in b.phenotypes(row, "phenotypes")] if row.get("phenotypes") else []
         did = row["drug_id"] or "evgraph.drug:" + _slug(row["drug"])
         if not row["drug"]:
             b.problems.append(row.problem("drug", "empty drug name"))
@@ -390,16 +534,17 @@ def _drugs(b: _Builder, rows: list[Row]) -> None:
             target = row["target"] if b.node(row, "target", row["target"], "MiRNA", row["target"]) else None
         else:
             target = None
-        if drug and target and action:
-            b.edge(row, drug, target, "TARGETS", pmids, "in_vitro", action=action)
+        if drug and target and action and status and (cancer or not row.get("cancer")):
+            b.edge(row, drug, target, "TARGETS", pmids, strongest_evidence(systems, s), dois=dois, action=action,
+                   cancers=[cancer] if cancer else [], phenotypes=phen, status=status, disputed_by=disputed_by)
 
 
 def _references(folder: Path) -> pd.DataFrame:
     path = folder / "references.tsv"
     if not path.exists():
         return pd.DataFrame(columns=list(REFERENCE_COLUMNS))
-    rows = read_tsv(path, REFERENCE_COLUMNS, ("verified_by",))
-    return pd.DataFrame([dict(r) for r in rows])
+    rows = read_tsv(path, REFERENCE_COLUMNS, OPTIONAL_COLUMNS["references.tsv"])
+    return pd.DataFrame([{"doi": "", **dict(r)} for r in rows])
 
 
 def load_curated(path: str | Path | None = None, *, schema: Schema | None = None) -> Tables:
@@ -449,7 +594,7 @@ def load_curated(path: str | Path | None = None, *, schema: Schema | None = None
         file = folder / name
         if file.exists():
             try:
-                handler(b, read_tsv(file, columns))
+                handler(b, read_tsv(file, columns, OPTIONAL_COLUMNS[name]))
             except ValidationError as err:
                 b.problems.extend(err.problems)
     refs = _references(folder)

@@ -300,7 +300,7 @@ class SampleMapper:
         from evgraph.loaders._tsv import read_tsv
         from evgraph.loaders.curated import bundled_path
 
-        rows = read_tsv(bundled_path() / "terms.tsv", ("id", "label", "kind"))
+        rows = read_tsv(bundled_path() / "terms.tsv", ("id", "label", "kind"), ("polarity",))
         return cls({r["id"]: (r["label"], r["kind"]) for r in rows})
 
     def map(self, sample) -> list[tuple[str, str]]:

@@ -11,7 +11,9 @@ import pytest
 os.environ.setdefault("EVGRAPH_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "evgraph"))
 
 from evgraph.loaders import load_kb
-from evgraph.loaders.curated import COMMUNICATION_COLUMNS
+from evgraph.loaders.curated import COMMUNICATION_COLUMNS, OPTIONAL_COLUMNS
+
+KB_COLUMNS = COMMUNICATION_COLUMNS + OPTIONAL_COLUMNS["communications.tsv"]
 from evgraph.model import to_graph
 
 TERMS = """id\tlabel\tkind
@@ -56,7 +58,7 @@ def make_kb(tmp_path):
         folder = tmp_path / name
         folder.mkdir(exist_ok=True)
         (folder / "terms.tsv").write_text(terms, "utf-8")
-        write_tsv(folder / "communications.tsv", COMMUNICATION_COLUMNS, GOOD_ROWS if rows is None else rows)
+        write_tsv(folder / "communications.tsv", KB_COLUMNS, GOOD_ROWS if rows is None else rows)
         for fname, text in (files or {}).items():
             (folder / fname).write_text(text, "utf-8")
         return folder

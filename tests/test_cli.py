@@ -43,7 +43,7 @@ def test_validate_bundled_and_bad(make_kb, tmp_path):
     (folder / "communications.tsv").write_text(text)
     bad = run("validate", str(folder))
     assert bad.exit_code == 1
-    assert "communications.tsv:2: column 'pmids': PMID '24735x24' is not numeric" in bad.output
+    assert "communications.tsv:2: column 'pmids': PMID '24735x24' is not a positive whole number" in bad.output
     assert "Traceback" not in bad.output
 
 

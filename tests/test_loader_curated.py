@@ -70,8 +70,17 @@ def test_tiny_kb_loads(make_kb):
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({"pmids": "PMC123"}, "communications.tsv:2: column 'pmids': PMID 'PMC123' is not numeric"),
-        ({"pmids": ""}, "communications.tsv:2: column 'pmids': every row must cite at least one PMID"),
+        ({"pmids": "PMC123"}, "communications.tsv:2: column 'pmids': PMID 'PMC123' is not a positive whole number"),
+        ({"pmids": "2²"}, "column 'pmids': PMID '2²' is not a positive whole number"),
+        ({"pmids": "١٢٣"}, "is not a positive whole number"),
+        ({"pmids": "0"}, "column 'pmids': PMID '0' is not a positive whole number"),
+        ({"pmids": "123456789012"}, "column 'pmids': PMID '123456789012' is larger than any PubMed id"),
+        ({"pmids": ""}, "communications.tsv:2: column 'pmids': every row must cite a PMID or, in 'dois', a DOI"),
+        ({"pmids": "", "dois": "doi:10.1/x"}, "column 'dois': 'doi:10.1/x' is not a DOI like 10.1000/xyz123"),
+        ({"model_system": "in_vitro;patient_samples"}, "put 'yes' in patient_samples"),
+        ({"patient_samples": "maybe"}, "column 'patient_samples': 'maybe' is not yes, no or empty"),
+        ({"cargo_type": "whole_EV"}, "a whole_EV record names no cargo molecule"),
+        ({"targets": "hsa-miR-21:sponges"}, "only lncRNA, circRNA or mRNA cargo sponges a miRNA"),
         ({"cargo_type": "peptide"}, "column 'cargo_type': 'peptide' is not one of miRNA"),
         ({"cargo_id": "miR-105"}, "column 'cargo_id': 'miR-105' is not a valid MiRNA identifier"),
         ({"donor_cell": "CL:9999999"}, "column 'donor_cell': unknown cell term 'CL:9999999'"),
@@ -79,7 +88,7 @@ def test_tiny_kb_loads(make_kb):
         ({"ev_subtype": "exosomes"}, "column 'ev_subtype': 'exosomes' is not one of exosome"),
         ({"model_system": "in_silico"}, "column 'model_system': 'in_silico' is not one of in_vitro"),
         ({"species": "dog"}, "column 'species': 'dog' is not one of human, mouse, rat"),
-        ({"targets": "TJP1"}, "column 'targets': 'TJP1': write SYMBOL:represses or SYMBOL:activates"),
+        ({"targets": "TJP1"}, "column 'targets': 'TJP1': write SYMBOL:represses, SYMBOL:activates or miRNA:sponges"),
         ({"recipient_cells": ""}, "a record needs at least one recipient cell type"),
         ({"phenotypes": ""}, "a record needs at least one phenotype"),
         ({"record_id": "EVC:0002"}, "column 'record_id': duplicate id 'EVC:0002'"),
@@ -102,7 +111,7 @@ def test_wrong_cell_count_and_missing_column(make_kb, tmp_path):
     folder = make_kb()
     path = folder / "communications.tsv"
     path.write_text(path.read_text() + "EVC:0009\tonly two\n", "utf-8")
-    assert any(":4: expected 17 tab-separated cells, found 2" in p for p in problems_of(folder))
+    assert any(":4: expected 19 tab-separated cells, found 2" in p for p in problems_of(folder))
     write_tsv(path, [c for c in COMMUNICATION_COLUMNS if c != "species"], GOOD_ROWS)
     assert any(":1: column 'species': required column is missing" in p for p in problems_of(folder))
 

@@ -55,9 +55,12 @@ def test_cancer_context_keeps_only_its_records(bundled_graph):
 
 def test_evidence_filter(bundled_graph):
     H = restrict(bundled_graph, evidence="patient_samples")
-    for n, d in H.nodes(data=True):
+    kept = [d for _, d in H.nodes(data=True) if d["category"] == "CommunicationRecord"]
+    assert kept and all(d["patient_samples"] for d in kept)
+    animal = restrict(bundled_graph, evidence="in_vivo")
+    for _, d in animal.nodes(data=True):
         if d["category"] == "CommunicationRecord":
-            assert "patient_samples" in d["model_system"]
+            assert "in_vivo" in d["model_system"] or d["patient_samples"]
 
 
 def test_context_seeds_and_ppr(bundled_graph):

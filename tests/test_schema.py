@@ -12,7 +12,7 @@ def test_schema_has_required_categories_and_relationships():
     assert set(s.cargo_categories) == {"MiRNA", "Protein", "LncRNA", "CircRNA", "MRNA", "DNA", "Lipid", "Metabolite"}
     assert s.relationship("CARRIES").targets == frozenset(s.cargo_categories)
     assert s.relationship("RELEASES").sources == {"CellType"}
-    assert set(s.provenance) == {"pmids", "knowledge_source", "source_version", "license", "evidence_level"}
+    assert set(s.provenance) == {"pmids", "dois", "knowledge_source", "source_version", "license", "evidence_level"}
     for rel in s.relationships.values():
         assert rel.biolink.startswith("biolink:")
 

@@ -13,6 +13,7 @@ __all__ = [
     "candidates",
     "context_seeds",
     "record_ids",
+    "record_levels",
 ]
 
 CANDIDATE_SETS = ("cargo", "targets", "machinery", "receptors", "genes", "drugs", "all", "cells")
@@ -60,6 +61,18 @@ def record_ids(G) -> list:
     return sorted(n for n, c in G.nodes(data="category") if c == "CommunicationRecord")
 
 
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def record_levels(d: dict) -> set:
+    """The evidence a record rests on: where its mechanism was shown (in vitro, in vivo), plus
+    patient samples when the paper also associates the cargo with patients."""
+    return set(_as_list(d.get("model_system"))) | ({"patient_samples"} if d.get("patient_samples") else set())
+
+
 def _record_cancers(G, rec):
     return {v for _, v, k in G.out_edges(rec, keys=True) if k == "IN_CONTEXT_OF"}
 
@@ -82,9 +95,10 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
     evidence : str, optional
         Minimum evidence level: ``in_vitro`` keeps all, ``in_vivo`` keeps
         records with animal or patient data, ``patient_samples`` only those
-        with patient data.
+        with patient data (see :func:`record_levels`).
     model_system : str, optional
-        Keep records that used this model system.
+        Keep records that used this model system (``patient_samples``: the
+        records that also associate their cargo with patients).
 
     Returns
     -------
@@ -105,11 +119,10 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
     cancer_id = resolve_node(G, cancer, category="Cancer") if cancer else None
     keep = set()
     for rec in record_ids(G):
-        d = G.nodes[rec]
-        systems = set(d.get("model_system", []))
+        systems = record_levels(G.nodes[rec])
         if cancer_id and cancer_id not in _record_cancers(G, rec):
             continue
-        if species and d.get("species") != species:
+        if species and species not in _as_list(G.nodes[rec].get("species")):
             continue
         if model_system and model_system not in systems:
             continue

@@ -18,14 +18,20 @@ class ExportFormat(str, Enum):
 
 
 def _reference_problems(path: str) -> list[str]:
-    """PMIDs cited in a curated folder but missing from its references.tsv."""
+    """Papers cited in a curated folder but missing from its references.tsv (by PMID, or by DOI
+    for a row that cites no PMID)."""
     from evgraph.loaders.curated import BUNDLED, bundled_path
 
     folder = bundled_path() if path == BUNDLED else Path(path)
     refs = folder / "references.tsv"
     if not (folder / "communications.tsv").exists() or not refs.exists():
         return []
-    listed = {line.split("\t", 1)[0] for line in refs.read_text("utf-8").splitlines()[1:] if line.strip()}
+    ref_lines = refs.read_text("utf-8").splitlines()
+    ref_header = ref_lines[0].split("\t")
+    listed: set[str] = set()
+    for line in ref_lines[1:]:
+        cells = dict(zip(ref_header, line.split("\t")))
+        listed |= {cells.get("pmid", "").strip(), cells.get("doi", "").strip()} - {""}
     problems = []
     for name in ("communications.tsv", "biomarkers.tsv", "machinery.tsv", "drugs.tsv"):
         file = folder / name
@@ -35,12 +41,16 @@ def _reference_problems(path: str) -> list[str]:
         header = lines[0].split("\t")
         if "pmids" not in header:
             continue
-        col = header.index("pmids")
         for lineno, line in enumerate(lines[1:], start=2):
-            cells = line.split("\t")
-            for pmid in (cells[col].split(";") if col < len(cells) else []):
-                if pmid.strip() and pmid.strip() not in listed:
-                    problems.append(f"{file}:{lineno}: column 'pmids': PMID {pmid.strip()} is not in references.tsv")
+            cells = dict(zip(header, line.split("\t")))
+            pmids = [p.strip() for p in cells.get("pmids", "").split(";") if p.strip()]
+            dois = [d.strip() for d in cells.get("dois", "").split(";") if d.strip()]
+            for pmid in pmids:
+                if pmid not in listed:
+                    problems.append(f"{file}:{lineno}: column 'pmids': PMID {pmid} is not in references.tsv")
+            for doi in dois if not pmids else []:
+                if doi not in listed:
+                    problems.append(f"{file}:{lineno}: column 'dois': DOI {doi} is not in references.tsv")
     return problems
 
 
