@@ -236,8 +236,39 @@ for r in parts("references"):
     if not key:
         skipped.append(f"{r['_at']}: reference with neither pmid nor doi")
         continue
-    refs.setdefault(key, {k: r.get(k, "") for k in ("pmid", "doi", "first_author", "year", "journal", "title",
-                                                     "verified_by")})
+    have = refs.setdefault(key, {k: r.get(k, "") for k in ("pmid", "doi", "first_author", "year", "journal",
+                                                            "title", "verified_by")})
+    for k in ("doi", "first_author", "year", "journal", "title"):
+        have[k] = have[k] or r.get(k, "")
+# One paper, one reference: a part that saw only a paper's DOI (or its title) may cite a paper another
+# part cites by PMID. Such DOI-only references fold into the PMID one, and rows citing the DOI alone
+# then cite the PMID.
+merged = {}
+by_doi = {r["doi"].lower(): k for k, r in refs.items() if r["pmid"] and r["doi"]}
+by_title = {r["title"].lower().strip(" ."): k for k, r in refs.items() if r["pmid"] and r["title"]}
+for key, r in list(refs.items()):
+    if r["pmid"]:
+        continue
+    target = by_doi.get(r["doi"].lower()) or by_title.get(r["title"].lower().strip(" .")) if r["title"] else \
+        by_doi.get(r["doi"].lower())
+    if target:
+        refs[target]["doi"] = refs[target]["doi"] or r["doi"]
+        refs[target]["verified_by"] += f" | DOI {r['doi']} seen at: {r['verified_by']}"
+        merged[r["doi"]] = refs[target]["pmid"]
+        del refs[key]
+        print(f"MERGED reference DOI {r['doi']} into PMID {refs[target]['pmid']}")
+for row in comm + bio + mach + drugs + known_targets:
+    if not row["pmids"] and row["dois"] in merged:
+        row["pmids"] = merged[row["dois"]]
+# a finding two parts curated from one paper, once by PMID and once by DOI, is one record
+first_of = {}
+for row in list(comm):
+    ck = (row["cancer"], row["donor_cell"], row["cargo_id"], row["recipient_cells"], row["pmids"] or row["dois"])
+    if ck in first_of:
+        skipped.append(f"{row['_key']}: duplicate of {first_of[ck]} (the same paper by PMID and DOI)")
+        comm.remove(row)
+    else:
+        first_of[ck] = row["_key"]
 
 
 def write(path, rows, cols):
