@@ -8,7 +8,8 @@ MATCH (s:Entity)-[r]->(t:Entity)
 WHERE NOT s:BiomarkerClaim AND NOT t:BiomarkerClaim AND NOT s:BodyFluid AND NOT t:BodyFluid AND s <> t
 WITH s, t, sum(CASE WHEN type(r) = 'PRODUCT_OF' THEN 1.0 ELSE
        CASE r.evidence_level WHEN 'patient_samples' THEN 1.0 WHEN 'in_vivo' THEN 0.75 WHEN 'in_vitro' THEN 0.5
-       ELSE 0.25 END * (1.0 + log(toFloat(CASE WHEN size(r.pmids) > 0 THEN size(r.pmids) ELSE 1 END))) END) AS w
+       ELSE 0.25 END * (1.0 + log(toFloat(CASE WHEN size(r.pmids) + size(coalesce(r.dois, [])) > 0
+         THEN size(r.pmids) + size(coalesce(r.dois, [])) ELSE 1 END))) END) AS w
 WITH gds.graph.project('evgraph_pagerank_' + toString(rand()), s, t,
        {relationshipProperties: {weight: w}}, {undirectedRelationshipTypes: ['*']}) AS g
 CALL gds.pageRank.stream(g.graphName, {relationshipWeightProperty: 'weight', dampingFactor: 0.85,

@@ -383,8 +383,8 @@ def _communications(b: _Builder, rows: list[Row]) -> None:
         carried = "+".join(b.nodes[c]["name"] for c in cargo) if cargo else "(cargo unresolved)"
         name = f"{b.nodes[donor]['name']} EV {carried} -> " + ", ".join(b.nodes[r]["name"] for r in recipients)
         b.node(row, "record_id", rid, "CommunicationRecord", name, cargo_type=row["cargo_type"], ev_subtype=subtype,
-               species=species, model_system=systems, patient_samples=patients, pmids=pmids,
-               **({"dois": dois} if dois else {}), claim=row["claim"], donor_as_written=row["donor_as_written"],
+               species=species, model_system=systems, patient_samples=patients,
+               **({"pmids": pmids} if pmids else {}), **({"dois": dois} if dois else {}), claim=row["claim"], donor_as_written=row["donor_as_written"],
                cargo_as_written=row["cargo_as_written"], recipient_as_written=row["recipient_as_written"])
         cite = {"dois": dois}
         b.edge(row, donor, rid, "RELEASES", pmids, level, **cite)
@@ -469,7 +469,7 @@ def _biomarkers(b: _Builder, rows: list[Row]) -> None:
         name = f"{panel} in {b.nodes[fluid]['name']}: {use} of {b.nodes[cancer]['name']}"
         b.node(row, "biomarker_id", bid, "BiomarkerClaim", name, use=use, direction=direction,
                comparison=comparison, validation=validation, metric=metric, value=value, cohort_size=cohort,
-               status=status, pmids=pmids, **({"dois": dois} if dois else {}),
+               status=status, **({"pmids": pmids} if pmids else {}), **({"dois": dois} if dois else {}),
                **({"disputed_by": disputed_by} if disputed_by else {}), claim=row["claim"],
                cargo_as_written=row["cargo_as_written"])
         for c in cargo:
@@ -507,9 +507,9 @@ def _machinery(b: _Builder, rows: list[Row]) -> None:
         level = strongest_evidence(systems, s)  # unspecified when the row does not say
         b.edge(row, gene, cell, "EV_MACHINERY_IN", pmids, level, dois=dois, roles=[role],
                interventions=[intervention], cancers=[cancer], status=status, disputed_by=disputed_by)
-        for p, _ in phen:
+        for p, effect in phen:
             b.edge(row, gene, p, "MACHINERY_DRIVES", pmids, level, dois=dois, roles=[role], cancers=[cancer],
-                   status=status, disputed_by=disputed_by)
+                   effect=effect, status=status, disputed_by=disputed_by)
 
 
 def _drugs(b: _Builder, rows: list[Row]) -> None:
@@ -527,16 +527,25 @@ def _drugs(b: _Builder, rows: list[Row]) -> None:
             b.problems.append(row.problem("drug", "empty drug name"))
             continue
         drug = did if b.node(row, "drug_id" if row["drug_id"] else "drug", did, "Drug", row["drug"]) else None
-        kind = b.choice(row, "target_kind", ("gene", "miRNA"))
-        if kind == "gene":
-            target = b.gene(row, "target", row["target"])
-        elif kind == "miRNA":
-            target = row["target"] if b.node(row, "target", row["target"], "MiRNA", row["target"]) else None
-        else:
-            target = None
-        if drug and target and action and status and (cancer or not row.get("cancer")):
-            b.edge(row, drug, target, "TARGETS", pmids, strongest_evidence(systems, s), dois=dois, action=action,
-                   cancers=[cancer] if cancer else [], phenotypes=phen, status=status, disputed_by=disputed_by)
+        # a drug whose molecular target the paper does not name (an EV-release inhibitor found in a
+        # screen) has no target, and joins the graph through the phenotypes it reduced
+        target, kind = None, None
+        if row["target"] or row["target_kind"]:
+            kind = b.choice(row, "target_kind", ("gene", "miRNA"))
+            if kind == "gene":
+                target = b.gene(row, "target", row["target"])
+            elif kind == "miRNA":
+                target = row["target"] if b.node(row, "target", row["target"], "MiRNA", row["target"]) else None
+        elif not phen:
+            b.problems.append(row.problem("target", "a drug row names a target or, in phenotypes, what it reduced"))
+        if not (drug and action and status) or (row.get("cancer") and not cancer) or (kind and not target):
+            continue
+        level = strongest_evidence(systems, s)
+        context = {"cancers": [cancer] if cancer else [], "status": status, "disputed_by": disputed_by}
+        if target:
+            b.edge(row, drug, target, "TARGETS", pmids, level, dois=dois, action=action, phenotypes=phen, **context)
+        for p in phen:
+            b.edge(row, drug, p, "REDUCES", pmids, level, dois=dois, action=action, **context)
 
 
 def _references(folder: Path) -> pd.DataFrame:
@@ -590,11 +599,14 @@ def load_curated(path: str | Path | None = None, *, schema: Schema | None = None
         ("machinery.tsv", MACHINERY_COLUMNS, _machinery),
         ("drugs.tsv", DRUG_COLUMNS, _drugs),
     )
+    counts = {}
     for name, columns, handler in readers:
         file = folder / name
         if file.exists():
             try:
-                handler(b, read_tsv(file, columns, OPTIONAL_COLUMNS[name]))
+                rows = read_tsv(file, columns, OPTIONAL_COLUMNS[name])
+                counts[name.removesuffix(".tsv")] = len(rows)
+                handler(b, rows)
             except ValidationError as err:
                 b.problems.extend(err.problems)
     refs = _references(folder)
@@ -603,6 +615,7 @@ def load_curated(path: str | Path | None = None, *, schema: Schema | None = None
     nodes = pd.DataFrame(list(b.nodes.values()))
     edges = pd.DataFrame(list(b.edges.values()))
     meta["references"] = refs.to_dict("records")
+    meta["rows"] = counts  # rows per file: machinery and drug rows merge into edges in the graph
     tables = Tables(nodes, edges, {"kb": meta})
     problems = validate(tables, schema)
     if problems:

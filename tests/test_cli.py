@@ -139,6 +139,13 @@ def test_rank_csv_table_cells_and_options(tmp_path):
         (["rank", "--kb", "/no/such/dir"], "no such file or folder"),
         (["rank", "--candidates", "cells", "--bootstrap", "3"], "apply to molecular candidates"),
         (["explain", "NOT_A_NODE_123"], "unknown node 'NOT_A_NODE_123'"),
+        (["explain", ""], "give a node to explain"),
+        (["rank", "--cancer", ""], "--cancer is empty"),
+        (["rank", "--cancer", "  "], "--cancer is empty"),
+        (["rank", "--granularity", "gene"], "unknown granularity 'gene'; valid choices: target, molecule"),
+        (["evaluate", "--cancer", ""], "--cancer is empty"),
+        (["evaluate", "--random-orders", "0"], "--random-orders must be >= 1"),
+        (["evaluate", "--format", "csv"], "evaluate supports --format table or json"),
         (["export", "--out", "x.csv", "--format", "xml"], "Invalid value"),
     ],
 )
@@ -179,3 +186,60 @@ def test_graph_cache_follows_edits_to_the_knowledge_base(make_kb):
     path.write_text("\n".join(lines[:2]) + "\n")  # drop the second record
     b = json.loads(run("info", "-f", "json", "--kb", str(folder)).output)
     assert a["communications"] == 2 and b["communications"] == 1
+
+
+def test_rank_rows_are_targets_with_direction_and_uncertainty():
+    r = run("rank", "--format", "json", "--top", "0", "--bootstrap", "20", "--permutations", "5", "--random-seed", "3")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    forms = [f for row in rows for f in row["forms"]]
+    assert len(forms) == len(set(forms))  # no molecule in two rows
+    for row in rows:
+        assert row["modality"] in ("inhibit", "restore", "unclear")
+        assert 0 <= row["top_k_frequency"] <= 1 and row["q_value"] >= row["p_value"]
+        assert row["score"] >= 0  # never -0
+    assert next(row for row in rows if row["name"] == "PTEN")["modality"] == "restore"
+    molecules = json.loads(run("rank", "--format", "json", "--top", "0", "--granularity", "molecule").output)
+    assert len(molecules) > len(rows) and "protein:CD274" in {m["id"] for m in molecules}
+    with_claims = json.loads(run("rank", "--format", "json", "--top", "0", "--include-biomarkers").output)
+    assert "hgnc.symbol:GPC1" in {m["id"] for m in with_claims} - {m["id"] for m in rows}
+
+
+def test_rank_table_shows_targets_and_says_how_to_get_intervals():
+    t = run("rank", "--top", "5")
+    assert t.exit_code == 0
+    header = t.output.splitlines()[0].split("\t")
+    assert header[:4] == ["rank", "target", "also as", "modality"] and "interval" not in header
+    b = run("rank", "--top", "3", "--bootstrap", "5")
+    assert "interval" in b.output.splitlines()[0] and "top10" in b.output.splitlines()[0]
+
+
+def test_small_context_warns_on_stderr(make_kb):
+    r = runner.invoke(app, ["rank", "--kb", str(make_kb()), "-f", "json"])
+    assert r.exit_code == 0 and "too few to rank meaningfully" in r.stderr
+    assert json.loads(r.stdout)
+
+
+def test_explain_gives_the_therapeutic_direction_and_links():
+    r = run("explain", "PTEN", "--top", "1")
+    assert "therapeutic direction: restore" in r.output and "repressed by EV cargo" in r.output
+    j = json.loads(run("explain", "CD274", "-f", "json").output)
+    assert j["ranking"]["modality"] == "inhibit" and "protein:CD274" in j["ranking"]["forms"]
+    links = [x for step in j["chains"][0]["steps"] for x in step["links"]]
+    assert links and all(x.startswith(("https://pubmed.ncbi.nlm.nih.gov/", "https://doi.org/")) for x in links)
+
+
+def test_evaluate_json_and_table(tmp_path):
+    r = run("evaluate", "--format", "json", "--random-orders", "5")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert set(out["metrics"]) >= {"consensus", "degree", "betweenness", "closeness", "pagerank", "katz", "n_papers",
+                                   "random"}
+    assert out["evaluated"] >= 20 and out["known_file"] == "bundled"
+    t = run("evaluate", "--random-orders", "5")
+    assert t.exit_code == 0 and "number of papers" in t.output and "random" in t.output
+    bad = tmp_path / "known.tsv"
+    bad.write_text("target\ttarget_kind\tintervention\toutcome\tcancer\tspecies\tmodel_system\tpmids\tdois\tclaim\n"
+                   "pd-l1\tgene\tantibody\t\t\t\t\t1\t\tx\n", "utf-8")
+    e = run("evaluate", "--known", str(bad))
+    assert e.exit_code == 1 and "known.tsv:2: column 'target': 'pd-l1' is not a gene name" in e.output

@@ -18,7 +18,7 @@ def counts(settings):
         types = driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n").records
         sample = driver.execute_query(
             "MATCH (:MiRNA {id: 'hsa-miR-105-5p'})-[r:REGULATES]->(g) RETURN g.id AS g, r.pmids AS pmids, "
-            "r.records AS records, r.effect AS effect").records
+            "r.records AS records, r.effect AS effect ORDER BY g").records
         claim = driver.execute_query("MATCH (b:BiomarkerClaim {id: 'EVB:0001'}) RETURN b.value AS v, "
                                      "b.cohort_size AS c, b.pmids AS p").records
     return ({r["l"]: r["n"] for r in labels}, {r["t"]: r["n"] for r in types},

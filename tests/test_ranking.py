@@ -15,16 +15,26 @@ from evgraph.analysis.uncertainty import xswap
 from evgraph.errors import EvgraphError, UnknownChoiceError
 
 
+CARGO_CATEGORIES = {"MiRNA", "Protein", "LncRNA", "CircRNA", "MRNA", "DNA", "Lipid", "Metabolite"}
+
+
 def test_rank_bundled_has_required_columns(bundled_graph):
-    res = rank_targets(bundled_graph, candidates="cargo")
+    res = rank_targets(bundled_graph, candidates="cargo", granularity="molecule")
     cols = set(res.table.columns)
-    assert {"rank", "id", "name", "category", "score", "rank_low", "rank_high", "p_value", "n_pmids", "drugs"} <= cols
+    assert {"rank", "id", "name", "category", "forms", "roles", "modality", "modality_evidence", "score",
+            "rank_low", "rank_high", "top_k_frequency", "p_value", "q_value", "n_pmids", "n_records", "cancers",
+            "drugs"} <= cols
     for m in res.params["methods"]:
         assert f"{m}_score" in cols and f"{m}_rank" in cols
     assert sorted(res.table["rank"]) == list(range(1, len(res.table) + 1))
     assert res.table["score"].is_monotonic_decreasing
-    assert set(res.table["category"]) <= {"MiRNA", "Protein", "LncRNA", "CircRNA", "MRNA", "DNA", "Lipid",
-                                          "Metabolite"}
+    assert set(res.table["category"]) <= CARGO_CATEGORIES
+    # by target, a protein cargo is ranked as its gene, and lists the protein among its forms
+    targets = rank_targets(bundled_graph, candidates="cargo")
+    cats = {n: d["category"] for n, d in bundled_graph.nodes(data=True)}
+    for row in targets.rows:
+        assert any(cats[f] in CARGO_CATEGORIES for f in row["forms"]), row
+        assert "EV cargo" in row["roles"]
 
 
 def test_candidate_sets(bundled_graph):
@@ -104,9 +114,14 @@ def test_hand_computed_star_ranking():
         M.add_edge("hsa-miR-1", f"hgnc.symbol:G{i}", key="REGULATES", **prov)
     M.add_edge("hsa-miR-2", "hgnc.symbol:G3", key="REGULATES", **prov)
     M.add_edge("hsa-miR-2", "hgnc.symbol:G0", key="REGULATES", **prov)
-    res = rank_targets(M, candidates="cargo", methods=["degree", "betweenness"])
-    assert list(res.table["id"]) == ["hsa-miR-1", "hsa-miR-2"]
+    res = rank_targets(M, candidates="all", methods=["degree", "betweenness"])
+    mirnas = res.table[res.table["category"] == "MiRNA"].reset_index()
+    assert list(mirnas["id"]) == ["hsa-miR-1", "hsa-miR-2"]
+    assert res.table.loc[0, "id"] == "hsa-miR-1"
     assert res.table.loc[0, "degree_score"] == 1.5  # three in-vitro edges of weight 0.5
+    # no record carries them: they are not EV cargo
+    with pytest.raises(EvgraphError, match="no cargo candidates"):
+        rank_targets(M, candidates="cargo", methods=["degree"])
 
 
 @st.composite
@@ -160,12 +175,18 @@ def test_isolated_node_changes_nothing_for_the_others(M):
     N = M.copy()
     N.add_node("hsa-miR-999", category="MiRNA", name="lonely")
     pure = ["degree", "betweenness", "closeness", "harmonic", "katz", "mcc", "stress", "radiality"]
-    a = rank_targets(M, candidates="all", methods=pure).table.set_index("id")
-    b = rank_targets(N, candidates="all", methods=pure).table.set_index("id")
+    ra = rank_targets(M, candidates="all", methods=pure)
+    rb = rank_targets(N, candidates="all", methods=pure)
+    a, b = ra.table.set_index("id"), rb.table.set_index("id")
     assert "hsa-miR-999" not in b.index  # candidates must take part in the network
+    # closeness and radiality are scaled by the share of the other n - 1 nodes reached
+    # (Wasserman-Faust), so one more node scales them all alike and keeps their order
+    share = (ra.params["graph"]["nodes"] - 1) / (rb.params["graph"]["nodes"] - 1)
     for n in a.index:
         for meth in pure:
-            assert b.loc[n, f"{meth}_score"] == pytest.approx(a.loc[n, f"{meth}_score"], rel=1e-9, abs=1e-12)
+            expect = a.loc[n, f"{meth}_score"] * (share if meth in ("closeness", "radiality") else 1.0)
+            assert b.loc[n, f"{meth}_score"] == pytest.approx(expect, rel=1e-9, abs=1e-12)
+            assert b.loc[n, f"{meth}_rank"] == a.loc[n, f"{meth}_rank"]
     # PageRank rescales (teleport mass spreads over one more node) but keeps the order
     pa = rank_targets(M, candidates="all", methods=["pagerank"]).table.set_index("id")["pagerank_rank"]
     pb = rank_targets(N, candidates="all", methods=["pagerank"]).table.set_index("id")["pagerank_rank"]

@@ -26,10 +26,19 @@ class GraphArrays:
 
     Edge ``e`` runs from ``nodes[src[e]]`` to ``nodes[dst[e]]`` with type
     ``types[etype[e]]``, evidence level ``levels[level[e]]``, ``n_pmids[e]``
-    papers, confidence ``score[e]`` (NaN when the edge has none), effect ``effects[effect[e]]`` and the supporting communication
-    records ``rec_idx[rec_ptr[e]:rec_ptr[e + 1]]`` (node indices; an index
-    ``len(nodes) + j`` names ``foreign_records[j]``, a record the edge cites
-    that is not a node of this graph).
+    PMIDs, confidence ``score[e]`` (NaN when the edge has none), effect (or,
+    for a drug, its action) ``effects[effect[e]]`` and the supporting
+    communication records ``rec_idx[rec_ptr[e]:rec_ptr[e + 1]]`` (node
+    indices; an index ``len(nodes) + j`` names ``foreign_records[j]``, a
+    record the edge cites that is not a node of this graph).
+
+    The evidence units of edge ``e`` are the papers it cites (PMIDs, and DOIs
+    of papers without one): ``papers[unit_idx[k]]`` for ``k`` in
+    ``unit_ptr[e]:unit_ptr[e + 1]``, each with the level at which *that* paper
+    showed the edge, ``levels[unit_level[k]]`` (for an edge several records
+    support, the level of the records that cite the paper). Edges that cite
+    no paper (identifier mappings, database layers) have no units.
+    ``polarity[i]`` is a phenotype's tumour polarity (``None`` elsewhere).
     """
 
     nodes: list
@@ -50,6 +59,11 @@ class GraphArrays:
     node_pmids: np.ndarray
     foreign_records: list = field(default_factory=list)
     drugs: dict = field(default_factory=dict)
+    unit_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    unit_idx: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    unit_level: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
+    papers: list = field(default_factory=list)
+    polarity: list = field(default_factory=list)
     index: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -74,13 +88,18 @@ class GraphArrays:
     def category_mask(self, categories) -> np.ndarray:
         return np.fromiter((c in categories for c in self.categories), dtype=bool, count=len(self.nodes))
 
-    def candidates(self, which="all") -> list:
+    def candidates(self, which="all", *, include_biomarkers=False) -> list:
         """The same sets as :func:`evgraph.analysis.context.candidates`, from the arrays."""
         if which not in CANDIDATE_SETS:
             raise UnknownChoiceError("candidate set", which, CANDIDATE_SETS)
         n = len(self.nodes)
         if which == "cargo":
-            mask = self.category_mask(CARGO)
+            # molecules found in EVs: carried by a record or detected in EVs (databases); measured in
+            # them (biomarker claims) only when biomarkers take part
+            mask = np.zeros(n, dtype=bool)
+            mask[self.dst[self.type_mask("CARRIES", *(("MEASURES",) if include_biomarkers else ()))]] = True
+            mask[self.src[self.type_mask("DETECTED_IN")]] = True
+            mask &= self.category_mask(CARGO)
         elif which in ("targets", "receptors"):
             sel = self.type_mask("REGULATES")
             if which == "receptors":
@@ -128,13 +147,18 @@ def _drugs(nodes, names, src, dst, etype, types) -> dict:
     return out
 
 
-def _distinct_per_node(n, src, dst, n_pmids, pmid_codes, n_codes) -> np.ndarray:
-    """Distinct PMIDs on the edges of each node: unique (node, PMID) pairs, counted."""
-    if not len(pmid_codes):
+def _distinct_per_node(n, src, dst, unit_ptr, unit_idx, n_codes) -> np.ndarray:
+    """Distinct papers on the edges of each node: unique (node, paper) pairs, counted."""
+    if not len(unit_idx):
         return np.zeros(n, dtype=np.int64)
-    edge = np.repeat(np.arange(len(src)), n_pmids)
-    pairs = np.concatenate([src[edge] * n_codes + pmid_codes, dst[edge] * n_codes + pmid_codes])
+    edge = np.repeat(np.arange(len(src)), np.diff(unit_ptr))
+    pairs = np.concatenate([src[edge] * n_codes + unit_idx, dst[edge] * n_codes + unit_idx])
     return np.bincount(np.unique(pairs) // n_codes, minlength=n)
+
+
+def _strongest(levels, order) -> str | None:
+    ranked = [lv for lv in order if lv in levels]
+    return ranked[0] if ranked else None
 
 
 def graph_arrays(G) -> GraphArrays:
@@ -145,24 +169,36 @@ def graph_arrays(G) -> GraphArrays:
     >>> import networkx as nx
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("d", category="Drug", name="aspirin"); G.add_node("g", category="Gene", name="PTGS2")
-    >>> G.add_edge("d", "g", key="TARGETS", pmids=["1", "2"])
+    >>> G.add_edge("d", "g", key="TARGETS", pmids=["1", "2"], dois=["10.1/x"])
     'TARGETS'
     >>> A = graph_arrays(G)
-    >>> A.candidates("genes"), A.drugs, A.node_pmids.tolist()
-    (['g'], {'g': ['aspirin']}, [2, 2])
+    >>> A.candidates("genes"), A.drugs, A.node_pmids.tolist(), A.papers
+    (['g'], {'g': ['aspirin']}, [3, 3], ['1', '2', '10.1/x'])
     """
+    from evgraph.schema import load_schema
+
+    order = load_schema().evidence_levels
     nodes = list(G)
     index = {n: i for i, n in enumerate(nodes)}
-    categories, names = [], []
+    categories, names, polarity = [], [], []
+    # what each record cites, and at which level it showed its mechanism (see loaders.curated)
+    rec_papers: dict = {}
+    rec_level: dict = {}
     for n, d in G.nodes(data=True):
         categories.append(d.get("category"))
         names.append(str(d.get("name", n)))
+        polarity.append(d.get("polarity"))
+        if d.get("category") == RECORD:
+            rec_papers[n] = set(d.get("pmids") or ()) | set(d.get("dois") or ())
+            systems = d.get("model_system") or ()
+            rec_level[n] = _strongest(set([systems] if isinstance(systems, str) else systems), order)
     is_record = [c == RECORD for c in categories]
     tcode: dict = {}
-    lcode: dict = {}
+    lcode: dict = {lv: i for i, lv in enumerate(order)}
     ecode: dict = {}
     pcode: dict = {}
-    src, dst, etype, level, effect, npm, pm, nrec, recs, score = [], [], [], [], [], [], [], [], [], []
+    src, dst, etype, level, effect, npm, nrec, recs, score = [], [], [], [], [], [], [], [], []
+    nunit, units, ulevel = [], [], []
     for u, nbrs in G.adjacency():
         iu = index[u]
         for v, keyed in nbrs.items():
@@ -171,22 +207,32 @@ def graph_arrays(G) -> GraphArrays:
                 src.append(iu)
                 dst.append(iv)
                 etype.append(tcode.setdefault(k, len(tcode)))
-                level.append(lcode.setdefault(d.get("evidence_level", "unspecified"), len(lcode)))
-                effect.append(ecode.setdefault(d.get("effect"), len(ecode)))
+                lv = d.get("evidence_level", "unspecified")
+                lc = lcode.setdefault(lv, len(lcode))
+                level.append(lc)
+                effect.append(ecode.setdefault(d.get("effect", d.get("action")), len(ecode)))
                 score.append(d.get("score"))
-                p = d.get("pmids", ())
+                p = list(d.get("pmids") or ())
                 npm.append(len(p))
-                pm.extend(pcode.setdefault(x, len(pcode)) for x in p)
-                r = d.get("records")
-                if r is None:
-                    r = [x for x, i in ((u, iu), (v, iv)) if is_record[i]]
+                p += [x for x in d.get("dois") or () if x not in p]
+                explicit = d.get("records")
+                r = explicit if explicit is not None else [x for x, i in ((u, iu), (v, iv)) if is_record[i]]
                 nrec.append(len(r))
                 recs.extend(r)
+                nunit.append(len(p))
+                for paper in p:
+                    units.append(pcode.setdefault(paper, len(pcode)))
+                    # a paper's level on an edge several records support: the records that cite it
+                    best = _strongest({rec_level.get(x) for x in explicit if paper in rec_papers.get(x, ())},
+                                      order) if explicit else None
+                    ulevel.append(lcode[best] if best else lc)
     src_a = np.asarray(src, dtype=np.int64)
     dst_a = np.asarray(dst, dtype=np.int64)
     etype_a = np.asarray(etype, dtype=np.int16)
     types = list(tcode)
     npm_a = np.asarray(npm, dtype=np.int64)
+    unit_ptr = np.concatenate([[0], np.cumsum(np.asarray(nunit, dtype=np.int64))]).astype(np.int64)
+    unit_idx = np.asarray(units, dtype=np.int64)
     foreign: dict = {}
     rec_idx = np.fromiter((index[r] if r in index else len(nodes) + foreign.setdefault(r, len(foreign))
                            for r in recs), dtype=np.int64, count=len(recs))
@@ -196,7 +242,8 @@ def graph_arrays(G) -> GraphArrays:
         effect=np.asarray(effect, dtype=np.int16), effects=list(ecode), n_pmids=npm_a,
         score=np.array([np.nan if x is None else float(x) for x in score], dtype=float),
         rec_ptr=np.concatenate([[0], np.cumsum(np.asarray(nrec, dtype=np.int64))]), rec_idx=rec_idx,
-        node_pmids=_distinct_per_node(len(nodes), src_a, dst_a, npm_a, np.asarray(pm, dtype=np.int64),
-                                      max(len(pcode), 1)),
+        node_pmids=_distinct_per_node(len(nodes), src_a, dst_a, unit_ptr, unit_idx, max(len(pcode), 1)),
         foreign_records=list(foreign), drugs=_drugs(nodes, names, src_a, dst_a, etype_a, types),
+        unit_ptr=unit_ptr, unit_idx=unit_idx, unit_level=np.asarray(ulevel, dtype=np.int16), papers=list(pcode),
+        polarity=polarity,
     )

@@ -98,14 +98,23 @@ def betweenness(G, *, k=None, seed=None, distance="distance", directed=False):
 
 
 def closeness(G, *, distance="distance"):
-    """Closeness within each node's component (Freeman), not penalised for other components.
+    """Closeness (Freeman) with the Wasserman-Faust correction for disconnected graphs.
+
+    Within its component a node's closeness is ``(r - 1) / sum of distances``
+    to the ``r - 1`` nodes it reaches; it is then scaled by the share of the
+    other nodes it reaches, ``(r - 1) / (n - 1)`` (Wasserman & Faust 1994),
+    so the two nodes of an isolated pair do not outrank the hubs of the main
+    component. On a connected graph the scaling is 1.
 
     Examples
     --------
     >>> closeness(nx.path_graph(3), distance=None)[1]
     1.0
+    >>> G = nx.path_graph(3); G.add_edge("x", "y")
+    >>> closeness(G, distance=None)["x"], closeness(G, distance=None)[1]
+    (0.25, 0.5)
     """
-    return _floats(nx.closeness_centrality(undirected(G), distance=distance, wf_improved=False))
+    return _floats(nx.closeness_centrality(undirected(G), distance=distance, wf_improved=True))
 
 
 def harmonic(G, *, distance="distance"):

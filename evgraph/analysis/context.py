@@ -175,10 +175,11 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
     return H
 
 
-def candidates(G, which="all") -> list:
+def candidates(G, which="all", *, include_biomarkers=False) -> list:
     """Candidate node ids of a kind (see :data:`CANDIDATE_SETS`), sorted.
 
-    ``cargo``: EV cargo molecules. ``targets``: genes a cargo regulates.
+    ``cargo``: EV cargo molecules (carried by a record or detected in EVs;
+    measured in them too with ``include_biomarkers``). ``targets``: genes a cargo regulates.
     ``machinery``: EV biogenesis, loading, secretion and uptake genes.
     ``receptors``: genes that EV cargo *activates* (receptors such as TLR8
     and other effectors switched on by a cargo). ``genes``: all genes.
@@ -190,7 +191,9 @@ def candidates(G, which="all") -> list:
     cat = nx.get_node_attributes(G, "category")
     edges = G.edges(keys=True, data=True)  # a view, read by at most one branch
     if which == "cargo":
-        out = {n for n, c in cat.items() if c in CARGO}
+        carried = ("CARRIES", "MEASURES") if include_biomarkers else ("CARRIES",)
+        out = {v for u, v, k, _ in edges if k in carried and cat.get(v) in CARGO}
+        out |= {u for u, v, k, _ in G.edges(keys=True, data=True) if k == "DETECTED_IN" and cat.get(u) in CARGO}
     elif which == "targets":
         out = {v for u, v, k, _ in edges if k == "REGULATES"}
     elif which == "machinery":

@@ -162,27 +162,37 @@ def bottleneck(G):
 
 
 def eccentricity(G):
-    """EcCentricity: ``1 / max distance from v`` within v's component; 0 when isolated.
+    """EcCentricity: ``1 / max distance from v`` within v's component, scaled by the share of the
+    other nodes v reaches (Wasserman & Faust): ``(n_v - 1) / (n - 1)``; 0 when isolated.
+
+    Without the scaling a node of a two-node component (eccentricity 1) would
+    outrank every hub of the main component.
 
     Examples
     --------
     >>> eccentricity(nx.path_graph(3))
     {0: 0.5, 1: 1.0, 2: 0.5}
+    >>> G = nx.path_graph(3); G.add_edge("x", "y")
+    >>> eccentricity(G)["x"] < eccentricity(G)[1]
+    True
     """
     U = _simple(G)
+    n = len(U)
     out = {}
     for v in U:
-        ecc = max(nx.single_source_shortest_path_length(U, v).values())
-        out[v] = 1.0 / ecc if ecc > 0 else 0.0
+        reach = nx.single_source_shortest_path_length(U, v)
+        ecc = max(reach.values())
+        out[v] = (1.0 / ecc) * (len(reach) - 1) / (n - 1) if ecc > 0 else 0.0
     return out
 
 
 def radiality(G):
-    """Radiality: ``sum over reachable w of (D + 1 - d(v, w)) / (n_v - 1)``, with ``D``
-    the largest component diameter and ``n_v`` the size of v's component.
+    """Radiality: ``sum over reachable w of (D + 1 - d(v, w)) / (n - 1)``, with ``D`` the
+    largest component diameter (Valente & Foreman 1998).
 
-    Dividing by the component size instead of ``|V|`` keeps other components'
-    nodes (and isolated nodes) from changing a node's score.
+    Dividing by ``n - 1`` for every node, not by the size of its own component,
+    keeps nodes of tiny components (which reach few others) from ranking at
+    the top; within a connected graph the two are the same.
 
     Examples
     --------
@@ -190,6 +200,7 @@ def radiality(G):
     {0: 1.5, 1: 2.0, 2: 1.5}
     """
     U = _simple(G)
+    n = len(U)
     lengths = {v: nx.single_source_shortest_path_length(U, v) for v in U}
     diameter = max((max(d.values()) for d in lengths.values()), default=0)
     out = {}
@@ -197,7 +208,7 @@ def radiality(G):
         if len(d) <= 1:
             out[v] = 0.0
             continue
-        out[v] = float(sum(diameter + 1 - x for w, x in d.items() if w != v) / (len(d) - 1))
+        out[v] = float(sum(diameter + 1 - x for w, x in d.items() if w != v) / (n - 1))
     return out
 
 

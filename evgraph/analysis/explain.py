@@ -6,7 +6,7 @@ from __future__ import annotations
 from evgraph.analysis.context import record_ids, resolve_node, restrict
 from evgraph.analysis.projection import edge_weight
 
-__all__ = ["evidence_chains", "explain_node"]
+__all__ = ["citation_links", "evidence_chains", "explain_node"]
 
 
 def _step(G, u, key, v) -> dict:
@@ -14,11 +14,23 @@ def _step(G, u, key, v) -> dict:
     step = {
         "source": u, "source_name": G.nodes[u].get("name", u), "type": key,
         "target": v, "target_name": G.nodes[v].get("name", v),
-        "pmids": list(d.get("pmids", [])), "evidence_level": d.get("evidence_level"),
+        "pmids": list(d.get("pmids", [])), "dois": list(d.get("dois", [])),
+        "links": citation_links(d.get("pmids", []), d.get("dois", [])), "evidence_level": d.get("evidence_level"),
     }
     if d.get("effect"):
         step["effect"] = d["effect"]
     return step
+
+
+def citation_links(pmids=(), dois=()) -> list[str]:
+    """PubMed and doi.org addresses of the cited papers.
+
+    Examples
+    --------
+    >>> citation_links(["24735924"], ["10.1038/ncb3169"])
+    ['https://pubmed.ncbi.nlm.nih.gov/24735924/', 'https://doi.org/10.1038/ncb3169']
+    """
+    return [f"https://pubmed.ncbi.nlm.nih.gov/{p}/" for p in pmids] + [f"https://doi.org/{d}" for d in dois]
 
 
 def _out(G, u, key):
@@ -66,8 +78,11 @@ def evidence_chains(G, *, records=None) -> list[list[tuple]]:
 
 
 def _chain_score(G, chain) -> float:
-    return float(sum(edge_weight(len(G.edges[u, v, k].get("pmids", [])), G.edges[u, v, k].get(
-        "evidence_level", "unspecified")) for u, k, v in chain))
+    def papers(d):
+        return len(d.get("pmids", [])) + len(d.get("dois", []))
+
+    return float(sum(edge_weight(papers(G.edges[u, v, k]), G.edges[u, v, k].get("evidence_level", "unspecified"))
+                     for u, k, v in chain))
 
 
 def explain_node(G, node, *, cancer=None, top=10) -> dict:

@@ -100,11 +100,27 @@ def _betweenness(net, seed=None, k=None, sampled=False, parts=None, **_):
     return c.betweenness(net.U)
 
 
+def _reach_share(net):
+    """``(r - 1) / (n - 1)`` per node, ``r`` the size of its component: the Wasserman-Faust scaling."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(net.nodes)
+    a, b, _ = net.undirected_arrays
+    _, label = connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)
+    size = np.bincount(label)[label]
+    return (size - 1) / max(n - 1, 1)
+
+
 def _closeness(net, **_):
     if _ig(net):
+        import numpy as np
+
         g = net.ig_undirected
-        vals = g.closeness(weights="distance", normalized=True)
-        return {n: v * DISTANCE_UNIT for n, v in net.as_dict(vals).items()}
+        # igraph averages over the nodes each node reaches; scale as networkx's wf_improved does
+        vals = np.nan_to_num(np.asarray(g.closeness(weights="distance", normalized=True), dtype=float))
+        return {n: v * DISTANCE_UNIT for n, v in net.as_dict(vals * _reach_share(net)).items()}
     return {n: v * DISTANCE_UNIT for n, v in c.closeness(net.U).items()}
 
 
@@ -135,7 +151,8 @@ def _sampled_distances(net, k, seed, parts=None):
 
 def _closeness_sampled(net, seed=None, k=None, parts=None, **_):
     """Closeness estimated from k sampled sources (Eppstein & Wang 2004): the inverse of the
-    mean distance to the sampled sources that reach the node."""
+    mean distance to the sampled sources that reach the node, scaled by the share of the other
+    nodes it reaches (Wasserman-Faust, as :func:`_closeness`)."""
     import numpy as np
 
     d, _ = _sampled_distances(net, k, seed, parts)
@@ -143,7 +160,7 @@ def _closeness_sampled(net, seed=None, k=None, parts=None, **_):
     counts = finite.sum(axis=0)
     sums = np.where(finite, d, 0.0).sum(axis=0)
     vals = np.where(counts > 0, counts / np.where(sums > 0, sums, 1.0), 0.0)
-    return net.as_dict(vals)
+    return net.as_dict(vals * _reach_share(net))
 
 
 def _harmonic_sampled(net, seed=None, k=None, parts=None, **_):
@@ -193,11 +210,11 @@ METHODS: dict[str, Method] = {
            f"betweenness estimated from k sampled sources ({SAMPLED_SOURCES}, fewer above 10^5 edges)",
            random=True),
         _m("closeness_sampled", _closeness_sampled, "Eppstein & Wang 2004, J Graph Algorithms Appl 8:39",
-           f"closeness estimated from {SAMPLED_SOURCES} sampled sources", random=True),
+           f"closeness estimated from {SAMPLED_SOURCES} sampled sources, Wasserman-Faust scaled", random=True),
         _m("harmonic_sampled", _harmonic_sampled, "Eppstein & Wang 2004, J Graph Algorithms Appl 8:39",
            f"harmonic centrality estimated from {SAMPLED_SOURCES} sampled sources", random=True),
-        _m("closeness", _closeness, "Freeman 1978, Soc Networks 1:215",
-           "closeness within the node's component, distances 1/weight"),
+        _m("closeness", _closeness, "Freeman 1978, Soc Networks 1:215; Wasserman & Faust 1994, Social Network Analysis",
+           "closeness, distances 1/weight, scaled by the share of nodes reached (Wasserman-Faust 1994)"),
         _m("harmonic", _harmonic, "Boldi & Vigna 2014, Internet Math 10:222",
            "sum of inverse distances"),
         _m("katz", lambda net, **k: c.katz_arrays(len(net.nodes), *net.undirected_arrays, net.nodes),
@@ -226,9 +243,9 @@ METHODS: dict[str, Method] = {
         _m("bottleneck", lambda net, **k: h.bottleneck(net.U), "Przulj et al. 2004, Bioinformatics 20:340",
            "BottleNeck"),
         _m("eccentricity", lambda net, **k: h.eccentricity(net.U), "Hage & Harary 1995, Soc Networks 17:57",
-           "EcCentricity (1 / eccentricity)"),
+           "EcCentricity (1 / eccentricity), Wasserman-Faust scaled"),
         _m("radiality", lambda net, **k: h.radiality(net.U), "Valente & Foreman 1998, Soc Networks 20:89",
-           "Radiality"),
+           "Radiality, divided by n - 1 for every node"),
         _m("stress", lambda net, **k: h.stress(net.U), "Shimbel 1953, Bull Math Biophys 15:501",
            "number of shortest paths through the node"),
     ]

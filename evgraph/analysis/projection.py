@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import networkx as nx
 import numpy as np
 
-from evgraph.analysis.arrays import RECORD, graph_arrays
+from evgraph.analysis.arrays import graph_arrays
 
-__all__ = ["to_distance", "to_distances", "project_arrays", "LinkTypes", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS",
-           "SCORE_SCALED", "edge_weight", "project", "record_weight", "symmetric_types"]
+__all__ = ["paper_term", "to_distance", "to_distances", "project_arrays", "LinkTypes", "DEFAULT_LEVEL_WEIGHTS", "DEFAULT_TYPE_WEIGHTS",
+           "SCORE_SCALED", "edge_weight", "edge_weights", "project", "record_weight", "symmetric_types", "unit_weights"]
 
 # Evidence from patients outweighs animal models, which outweigh cell culture.
 DEFAULT_LEVEL_WEIGHTS = {"patient_samples": 1.0, "in_vivo": 0.75, "in_vitro": 0.5, "unspecified": 0.25}
@@ -69,12 +69,12 @@ def edge_weight(n_pmids: int, level: str, *, level_weights=None) -> float:
 
 
 def record_weight(G, record, *, level_weights=None) -> float:
-    """Weight of one communication record from its PMIDs and strongest model system."""
+    """Weight of one communication record from its papers and the level its mechanism was shown at."""
     from evgraph.tables import strongest_evidence
 
     d = G.nodes[record]
-    return edge_weight(len(d.get("pmids", [])), strongest_evidence(d.get("model_system", [])),
-                       level_weights=level_weights)
+    papers = len(d.get("pmids") or []) or len(d.get("dois") or [])
+    return edge_weight(papers, strongest_evidence(d.get("model_system", [])), level_weights=level_weights)
 
 
 class LinkTypes(Sequence):
@@ -108,13 +108,89 @@ class LinkTypes(Sequence):
             yield [names[c] for c in codes[a:b]]
 
 
+def unit_weights(A, paper_counts) -> np.ndarray:
+    """Per-unit weights from how often each paper was drawn: ``paper_counts[A.unit_idx]``.
+
+    ``paper_counts`` has one entry per paper of ``A.papers``; all ones give the
+    point estimate, a bootstrap draw gives each paper its number of draws.
+    """
+    return np.asarray(paper_counts, dtype=float)[A.unit_idx]
+
+
+def paper_term(count, alive=None) -> np.ndarray:
+    """``1 + ln n`` for ``n >= 1`` papers, ``n`` itself below one (a bootstrap weight under one
+    paper's worth of evidence counts in proportion; the two pieces meet smoothly at ``n = 1``).
+
+    Whole counts take their logarithm from :func:`math.log` once per distinct count, so the
+    point estimate equals :func:`edge_weight` to the last bit.
+
+    Examples
+    --------
+    >>> paper_term(np.array([1.0, 2.0, 0.5])).round(4).tolist()
+    [1.0, 1.6931, 0.5]
+    """
+    count = np.asarray(count, dtype=float)
+    alive = np.ones(len(count), dtype=bool) if alive is None else alive
+    out = np.ones(len(count))
+    whole = alive & (count == np.round(count)) & (count >= 1)
+    counts, inv = np.unique(count[whole], return_inverse=True)
+    out[whole] = np.array([1.0 + math.log(c) for c in counts.tolist()] or [1.0])[inv]
+    frac = alive & ~whole
+    out[frac] = np.where(count[frac] >= 1, 1.0 + np.log(np.maximum(count[frac], 1.0)), count[frac])
+    return out
+
+
+def edge_weights(A, *, level_weights=None, type_weights=None, units=None):
+    """The evidence weight of every knowledge edge, and which edges survive.
+
+    An edge that cites papers weighs ``level * (1 + ln n)``, where ``n`` is
+    the sum of its units' weights (each paper once for the point estimate;
+    its bootstrap weight in a replicate; below one paper's worth the term is
+    ``n`` itself, :func:`paper_term`) and ``level`` the strongest
+    level among its units of non-zero weight; it is dropped when all its units
+    weigh zero. An edge that cites none weighs its own level once. Fixed
+    ``type_weights`` replace both (identifier mappings and database layers).
+
+    Returns ``(weight, alive)``, arrays over ``A``'s edges. The point estimate
+    and every replicate go through this one function, so a replicate that
+    draws every paper exactly once reproduces the point estimate to the bit.
+    """
+    type_weights = DEFAULT_TYPE_WEIGHTS if type_weights is None else type_weights
+    lw = DEFAULT_LEVEL_WEIGHTS if level_weights is None else level_weights
+    n_edges = len(A.src)
+    per_edge = np.diff(A.unit_ptr)
+    cited = per_edge > 0
+    w_units = np.ones(len(A.unit_idx)) if units is None else np.asarray(units, dtype=float)
+    owner = np.repeat(np.arange(n_edges), per_edge)
+    n = np.bincount(owner, weights=w_units, minlength=n_edges)
+    alive = ~cited | (n > 0)
+    # strongest level among the units still present: level codes follow the schema's order
+    # (strongest first), so the strongest is the smallest code
+    worst = np.iinfo(np.int16).max
+    best = np.full(n_edges, worst, dtype=np.int64)
+    np.minimum.at(best, owner, np.where(w_units > 0, A.unit_level, worst).astype(np.int64))
+    level = np.where(cited & (best < worst), best, A.level).astype(np.int64)
+    level_w = np.array([lw.get(x, lw.get("unspecified", 0.25)) for x in A.levels] or [0.0])[level]
+    count = np.where(cited, n, 1.0)
+    weight = level_w * paper_term(count, alive)
+    for t, w in type_weights.items():
+        if t in A.types:
+            mine = A.etype == A.types.index(t)
+            weight[mine] = w
+            if t in SCORE_SCALED:
+                scaled = mine & ~np.isnan(A.score)
+                weight[scaled] = w * (A.score[scaled] / SCORE_SCALED[t])
+    return weight, alive
+
+
 def project_arrays(
     G,
     *,
     level_weights=None,
     type_weights=None,
     include_biomarkers=False,
-    multiplicity=None,
+    units=None,
+    groups=None,
     arrays=None,
 ):
     """The projection as arrays: ``(nodes, src, dst, weight, types)``.
@@ -124,48 +200,25 @@ def project_arrays(
     avoids building an intermediate networkx graph on large knowledge graphs.
     See :func:`project` for the parameters; ``arrays`` is
     :func:`~evgraph.analysis.arrays.graph_arrays` of ``G`` when already read
-    (``G`` is then not touched).
+    (``G`` is then not touched). ``groups`` (node index -> the index of the
+    node that stands for it, :func:`~evgraph.analysis.targets.target_groups`)
+    contracts each group into one node; links inside a group are dropped.
     """
     A = graph_arrays(G) if arrays is None else arrays
-    type_weights = DEFAULT_TYPE_WEIGHTS if type_weights is None else type_weights
-    lw = DEFAULT_LEVEL_WEIGHTS if level_weights is None else level_weights
     n = len(A.nodes)
     keep = ~A.category_mask(set() if include_biomarkers else EXCLUDED_CATEGORIES)
-    npm = A.n_pmids
-    edges = np.ones(len(A.src), dtype=bool)
-    if multiplicity is not None:
-        drawn = np.zeros(n + len(A.foreign_records))
-        listed = np.zeros(n, dtype=bool)
-        for r, k in multiplicity.items():
-            i = A.index.get(r)
-            if i is not None:
-                drawn[i], listed[i] = k, True
-        for j, r in enumerate(A.foreign_records):
-            drawn[n + j] = multiplicity.get(r, 0)
-        keep &= ~A.category_mask({RECORD}) | listed
-        n_recs = np.diff(A.rec_ptr)
-        kept = np.bincount(np.repeat(np.arange(len(A.src)), n_recs), minlength=len(A.src),
-                           weights=drawn[A.rec_idx])
-        scaled = n_recs > 0
-        edges &= ~scaled | (kept > 0)
-        npm = np.where(scaled, np.maximum(1, np.round(npm * kept / np.maximum(n_recs, 1))), npm).astype(np.int64)
-    edges &= keep[A.src] & keep[A.dst]
-    # level_weight * (1 + ln n_PMIDs), the logarithm taken by math.log per distinct count so the
-    # weights equal edge_weight() to the last bit
-    counts, inv = np.unique(np.maximum(npm[edges], 1), return_inverse=True)
-    log_term = np.array([1.0 + math.log(c) for c in counts.tolist()])[inv]
-    level_w = np.array([lw.get(x, lw.get("unspecified", 0.25)) for x in A.levels] or [0.0])
-    weight = level_w[A.level[edges]] * log_term
-    etype = A.etype[edges]
-    score = A.score[edges]
-    for t, w in type_weights.items():
-        if t in A.types:
-            weight[etype == A.types.index(t)] = w
-            if t in SCORE_SCALED:
-                scaled = (etype == A.types.index(t)) & ~np.isnan(score)
-                weight[scaled] = weight[scaled] * (score[scaled] / SCORE_SCALED[t])
+    weight, alive = edge_weights(A, level_weights=level_weights, type_weights=type_weights, units=units)
+    edges = alive & keep[A.src] & keep[A.dst]
+    src, dst = A.src, A.dst
+    if groups is not None:
+        groups = np.asarray(groups, dtype=np.int64)
+        src, dst = groups[src], groups[dst]
+        keep &= groups == np.arange(n)
+        edges &= keep[src] & keep[dst]
+        edges &= (src != dst) | (A.src == A.dst)  # a product and its gene are one target, not a loop
+    weight, etype = weight[edges], A.etype[edges]
     new_index = np.cumsum(keep) - 1
-    src, dst = new_index[A.src[edges]], new_index[A.dst[edges]]
+    src, dst = new_index[src[edges]], new_index[dst[edges]]
     both = np.isin(etype, [A.types.index(t) for t in symmetric_types() if t in A.types])
     if both.any():
         # an undirected relationship is projected both ways, the reverse link right after the edge
@@ -193,7 +246,8 @@ def project(
     level_weights=None,
     type_weights=None,
     include_biomarkers=False,
-    multiplicity=None,
+    units=None,
+    groups=None,
 ) -> nx.DiGraph:
     """Collapse the knowledge ``MultiDiGraph`` into a weighted simple ``DiGraph``.
 
@@ -212,9 +266,13 @@ def project(
     include_biomarkers : bool, optional (default=False)
         Keep biomarker claims and body fluids; they describe measurement, not
         communication, so they are left out of ranking by default.
-    multiplicity : dict, optional
-        ``{record: k}``: count each PMID of an edge supported by ``record`` k
-        times (used by the bootstrap); records absent from it are dropped.
+    units : numpy.ndarray, optional
+        A weight per evidence unit (``(edge, paper)`` pair of
+        :class:`~evgraph.analysis.arrays.GraphArrays`): a paper's number of
+        draws in a bootstrap replicate, 0 to leave it out (see :func:`edge_weights`).
+        All ones (the default) is the point estimate.
+    groups : numpy.ndarray, optional
+        Merge nodes into the node that stands for them (see :func:`project_arrays`).
 
     Examples
     --------
@@ -228,7 +286,7 @@ def project(
     """
     nodes, src, dst, weight, types = project_arrays(
         G, level_weights=level_weights, type_weights=type_weights, include_biomarkers=include_biomarkers,
-        multiplicity=multiplicity)
+        units=units, groups=groups)
     P = nx.DiGraph()
     for n in nodes:
         P.add_node(n, category=G.nodes[n].get("category"))

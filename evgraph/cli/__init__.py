@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from evgraph import __version__
-from evgraph.cli import build, db, info, kbcommands, rank, viz
+from evgraph.cli import build, db, evaluate, info, kbcommands, rank, viz
 
 app = typer.Typer(
     name="evgraph",
@@ -33,6 +33,7 @@ def _root(
 
 
 rank.register(app)
+evaluate.register(app)
 info.register(app)
 kbcommands.register(app)
 db.register(app)

@@ -86,8 +86,16 @@ def register(app: typer.Typer) -> None:
             "--context", "--seed-node", help="Seeds for personalised PageRank: a cancer, phenotype, cell type "
             "or node id. Repeatable.")] = None,
         candidates: Annotated[str, typer.Option(help=f"Candidates: {', '.join(CANDIDATES)}.")] = "all",
+        granularity: Annotated[str, typer.Option(
+            help="target: a gene with its protein, mRNA, lncRNA and DNA products, a miRNA with its arm-less "
+            "name, as one row (default); molecule: one row per node.")] = "target",
+        include_biomarkers: Annotated[bool, typer.Option(
+            "--include-biomarkers", help="Keep biomarker claims in the network and molecules known only "
+            "from them as candidates.")] = False,
         top: Annotated[int, typer.Option(help="Show the best N (0 = all).")] = 20,
-        bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates over records (rank intervals).")] = 0,
+        bootstrap: Annotated[int, typer.Option(
+            help="Bootstrap replicates resampling the papers behind the evidence (rank intervals, top-10 "
+            "frequency).")] = 0,
         permutations: Annotated[int, typer.Option(help="Degree-preserving permutations (p-values).")] = 0,
         random_seed: Annotated[int, typer.Option("--random-seed", help="Seed of every random step.")] = 0,
         consensus: Annotated[str, typer.Option(help="Consensus: rra (robust rank aggregation) or borda.")] = "rra",
@@ -110,6 +118,9 @@ def register(app: typer.Typer) -> None:
         intervals, permutation p-values, PMIDs and known drugs."""
         if candidates not in CANDIDATES:
             raise fail(f"unknown candidate set {candidates!r}; valid choices: {', '.join(CANDIDATES)}")
+        if granularity not in ("target", "molecule"):
+            raise fail(f"unknown granularity {granularity!r}; valid choices: target, molecule")
+        _check_names(cancer=cancer, species=species, evidence=evidence, model_system=model_system)
         if top < 0:
             raise fail("--top must be >= 0")
         if jobs < 0:
@@ -130,11 +141,17 @@ def register(app: typer.Typer) -> None:
         if engine == "neo4j":
             methods, precomputed = _neo4j_scores(G, methods, cancer, species, evidence, model_system, random_seed)
             engine = "auto"
-        res = rank_targets(G, methods=methods, candidates=candidates, cancer=cancer,
+            if granularity == "target":
+                typer.echo("Note: --engine neo4j ranks molecules (GDS scores the nodes as stored): one row per "
+                           "molecule, as with --granularity molecule", err=True)
+                granularity = "molecule"
+        res = rank_targets(G, methods=methods, candidates=candidates, granularity=granularity, cancer=cancer,
                            species=species, evidence=evidence, model_system=model_system, context=context,
-                           consensus=consensus, bootstrap=bootstrap, permutations=permutations,
-                           seed=random_seed, engine=engine, n_jobs=jobs, precomputed=precomputed,
-                           arrays=arrays)
+                           consensus=consensus, include_biomarkers=include_biomarkers, bootstrap=bootstrap,
+                           permutations=permutations, seed=random_seed, engine=engine, n_jobs=jobs,
+                           precomputed=precomputed, arrays=arrays)
+        for warning in res.params["warnings"]:
+            typer.echo(f"Warning: {warning}", err=True)
         records = res.records(top or None)
         _output(records, format, out, lambda: _print_rank(res, records))
 
@@ -179,26 +196,49 @@ def register(app: typer.Typer) -> None:
                     "influencer: information centrality; score: -log10 RRA rho across roles")
 
     def _print_rank(res, records):
-        methods = res.params["methods"]
-        cols = ["rank", "id", "name", "category", "score", "interval", "p", "PMIDs", "drugs"]
-        cols += [f"#{m}" for m in methods]
+        p = res.params
+        boot, perm = bool(p["bootstrap"]), bool(p["permutations"])
+        cols = ["rank", "target", "also as", "modality", "score"]
+        cols += ["interval", f"top{p['top_k']}"] if boot else []
+        cols += ["p", "q"] if perm else []
+        cols += ["papers", "roles", "drugs"]
         rows = []
         for r in records:
-            interval = "" if r.get("rank_low") is None else f"{r['rank_low']}-{r['rank_high']}"
-            rows.append([r["rank"], r["id"], r["name"], r["category"], _fmt(r["score"]), interval,
-                         _fmt(r.get("p_value"), 2), r["n_pmids"], ", ".join(r["drugs"]),
-                         *[r[f"{m}_rank"] for m in methods]])
+            others = [n for n, f in zip(r["form_names"], r["forms"]) if f != r["id"]]
+            row = [r["rank"], r["name"], ", ".join(others), r["modality"], _fmt(r["score"])]
+            if boot:
+                row += [f"{r['rank_low']}-{r['rank_high']}", f"{r['top_k_frequency']:.0%}"]
+            if perm:
+                row += [_fmt(r.get("p_value"), 2), _fmt(r.get("q_value"), 2)]
+            row += [r["n_pmids"], ", ".join(r["roles"]), ", ".join(r["drugs"])]
+            rows.append(row)
         tau = res.agreement.get("mean_kendall_tau")
-        p = res.params
-        caption = (f"{p['n_candidates']} {p['candidates']} candidates; graph {p['graph']['nodes']} nodes, "
-                   f"{p['graph']['edges']} edges; engine {p['engine']}; consensus {p['consensus']}"
-                   f"{'' if tau is None else f'; mean Kendall tau between methods {tau:.2f}'}. "
-                   "score: -log10 RRA rho (higher = more consistently top-ranked); interval: "
-                   f"{int(p['ci'] * 100)}% bootstrap rank interval; p: permutation p-value.")
+        caption = (f"{p['n_candidates']} {p['candidates']} candidates ({p['granularity']}s) from "
+                   f"{p['n_records']} communication records; graph {p['graph']['nodes']} nodes, "
+                   f"{p['graph']['edges']} links; engine {p['engine']}; consensus {p['consensus']} of "
+                   f"{', '.join(p['methods'])}{'' if tau is None else f' (mean Kendall tau {tau:.2f})'}. "
+                   "score: -log10 RRA rho (higher = more consistently top-ranked); modality: what a therapy "
+                   "would do to the target (explain NAME shows why).")
+        if boot:
+            caption += (f" interval: {int(p['ci'] * 100)}% rank interval over {p['bootstrap']} bootstrap "
+                        f"replicates resampling {p['bootstrap_papers']} papers; top{p['top_k']}: share of "
+                        f"replicates in the top {p['top_k']}.")
+        else:
+            caption += " Add --bootstrap 100 for rank intervals."
+        if perm:
+            caption += (f" p: permutation p-value ({p['permutations']} degree-preserving rewirings); q: "
+                        "Benjamini-Hochberg across the candidates.")
+        else:
+            caption += " Add --permutations 100 for p-values."
         if p.get("substituted"):
             caption += " Large graph: " + ", ".join(f"{a} estimated as {b}" for a, b in p["substituted"].items()) + "."
         title = "Candidate therapeutic targets" + (f" in {p['cancer']}" if p["cancer"] else "")
         print_table(title, cols, rows, caption=caption)
+
+    def _check_names(**given):
+        for option, value in given.items():
+            if value is not None and not value.strip():
+                raise fail(f"--{option.replace('_', '-')} is empty: give a name or id, or leave the option out")
 
     @app.command()
     @handle_errors
@@ -215,21 +255,26 @@ def register(app: typer.Typer) -> None:
         if format == Format.csv:
             raise fail("explain supports --format table or json")
         from evgraph.analysis.context import candidates as all_candidates
-        from evgraph.analysis.context import resolve_node, restrict
+        from evgraph.analysis.context import restrict
         from evgraph.analysis.explain import explain_node
         from evgraph.analysis.ranking import rank_targets
 
+        _check_names(cancer=cancer)
+        if not node.strip():
+            raise fail("give a node to explain: an id, a name or a symbol (e.g. PTEN, hsa-miR-21-5p)")
         G = load_graph(kb)
         result = explain_node(G, node, cancer=cancer, top=top)
-        H = restrict(G, cancer=cancer) if cancer else G
-        nid = resolve_node(H, node)
+        nid = result["id"]
         ranking = None
-        if nid in all_candidates(H, "all"):
+        if nid in all_candidates(restrict(G, cancer=cancer) if cancer else G, "all"):
             res = rank_targets(G, methods=_split_methods(method), candidates="all", cancer=cancer)
-            row = next(r for r in res.rows if r["id"] == nid)
-            ranking = {"rank": int(row["rank"]), "of": len(res.rows), "score": round(float(row["score"]), 6),
-                       "methods": {m: {"score": round(float(row[f"{m}_score"]), 6), "rank": int(row[f"{m}_rank"])}
-                                   for m in res.params["methods"]}}
+            row = next((r for r in res.rows if nid in r["forms"]), None)
+            if row is not None:
+                ranking = {"rank": int(row["rank"]), "of": len(res.rows), "target": row["id"],
+                           "forms": row["forms"], "roles": row["roles"], "score": round(float(row["score"]), 6),
+                           "modality": row["modality"], "modality_evidence": row["modality_evidence"],
+                           "methods": {m: {"score": round(float(row[f"{m}_score"]), 6),
+                                           "rank": int(row[f"{m}_rank"])} for m in res.params["methods"]}}
         result["ranking"] = ranking
         if format == Format.json:
             typer.echo(to_json(result), nl=False)
@@ -245,7 +290,13 @@ def register(app: typer.Typer) -> None:
                       + (f" in {escape(result['cancer'])}" if result["cancer"] else ""))
         r = result["ranking"]
         if r:
-            console.print(f"consensus rank {r['rank']} of {r['of']} (score {r['score']:.3g})")
+            merged = f" as target {escape(r['target'])} with {', '.join(map(escape, r['forms']))}" \
+                if len(r["forms"]) > 1 else ""
+            console.print(f"consensus rank {r['rank']} of {r['of']}{merged} (score {r['score']:.3g}); "
+                          f"roles: {', '.join(r['roles']) or 'none'}")
+            console.print(f"[bold]therapeutic direction: {r['modality']}[/bold]")
+            for line in r["modality_evidence"] or ["no directional evidence"]:
+                console.print(f"  {escape(line)}")
             for m, v in r["methods"].items():
                 console.print(f"  {m:<14} rank {v['rank']:>4}   score {v['score']:.4g}")
         else:
@@ -255,9 +306,9 @@ def register(app: typer.Typer) -> None:
             console.print(f"[bold]{i}.[/bold] support {chain['score']:.3g}")
             for s in chain["steps"]:
                 effect = f" ({s['effect']})" if s.get("effect") else ""
-                pmids = ", ".join(s["pmids"]) or "identifier mapping"
+                cites = ([f"PMID {', '.join(s['pmids'])}"] if s["pmids"] else []) + [f"doi:{d}" for d in s["dois"]]
                 console.print(f"   {escape(s['source_name'])} -[{s['type']}{effect}]-> {escape(s['target_name'])}"
-                              f"   PMID {pmids}; {s['evidence_level']}")
+                              f"   {escape('; '.join(cites)) or 'identifier mapping'}; {s['evidence_level']}")
 
     @app.command()
     def methods():

@@ -47,12 +47,12 @@ def register(app: typer.Typer) -> None:
         G = load_graph(kb)
         H = restrict(G, cancer=cancer) if cancer else G
         rows, _ = _ranking(G, cancer, 0, bootstrap, random_seed)
-        scores = {r["id"]: r for r in rows}
+        scores = {f: r for r in rows for f in r["forms"]}  # every form of a target shows the target's rank
         S = H
         if around:
             S = neighbourhood(H, around, depth=depth)
         if top:
-            S = evidence_subgraph(S, [r["id"] for r in rows[:top] if r["id"] in S])
+            S = evidence_subgraph(S, [f for r in rows[:top] for f in r["forms"] if f in S])
         if categories:
             S = keep_categories(S, [c.strip() for c in categories.split(",") if c.strip()])
         n_before = len(S)

@@ -9,8 +9,9 @@ __all__ = ["GDS_METHODS", "gds_available", "gds_scores"]
 
 GDS_METHODS = ("degree", "pagerank", "betweenness")
 
-# The weight of projection.edge_weight, written in Cypher: level * (1 + ln n_pmids);
-# identifier mappings weigh 1. Distances are 1/weight in millionths, as in projection.to_distance.
+# The weight of projection.edge_weight, written in Cypher: level * (1 + ln n_papers), the papers being
+# the PMIDs and the DOIs of papers without one; identifier mappings weigh 1. GDS scores the nodes as
+# stored, one per molecule (evgraph's target granularity merges products into their gene in memory). Distances are 1/weight in millionths, as in projection.to_distance.
 _PROJECT = """
 MATCH (s:Entity)-[r]->(t:Entity)
 WHERE NOT s:BiomarkerClaim AND NOT t:BiomarkerClaim AND NOT s:BodyFluid AND NOT t:BodyFluid AND s <> t
@@ -21,7 +22,8 @@ WITH CASE WHEN elementId(s) < elementId(t) THEN s ELSE t END AS a,
      CASE WHEN type(r) = 'PRODUCT_OF' THEN 1.0 ELSE
        CASE r.evidence_level WHEN 'patient_samples' THEN 1.0 WHEN 'in_vivo' THEN 0.75
          WHEN 'in_vitro' THEN 0.5 ELSE 0.25 END
-       * (1.0 + log(toFloat(CASE WHEN size(coalesce(r.pmids, [])) > 0 THEN size(r.pmids) ELSE 1 END))) END AS w
+       * (1.0 + log(toFloat(CASE WHEN size(coalesce(r.pmids, [])) + size(coalesce(r.dois, [])) > 0
+                                 THEN size(coalesce(r.pmids, [])) + size(coalesce(r.dois, [])) ELSE 1 END))) END AS w
 WITH a, b, sum(w) AS weight
 WITH a, b, weight, toFloat(CASE WHEN round(1000000.0 / weight) < 1 THEN 1 ELSE round(1000000.0 / weight) END) AS distance
 RETURN gds.graph.project($name, a, b, {relationshipProperties: {weight: weight, distance: distance}},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-__all__ = ["id_url", "pmid_url"]
+__all__ = ["doi_url", "id_url", "pmid_url"]
 
 
 def pmid_url(pmid: str) -> str:
@@ -15,6 +15,16 @@ def pmid_url(pmid: str) -> str:
     'https://pubmed.ncbi.nlm.nih.gov/24735924/'
     """
     return f"https://pubmed.ncbi.nlm.nih.gov/{quote(str(pmid))}/"
+
+
+def doi_url(doi: str) -> str:
+    """
+    Examples
+    --------
+    >>> doi_url("10.1038/ncb3169")
+    'https://doi.org/10.1038/ncb3169'
+    """
+    return f"https://doi.org/{quote(str(doi), safe='/:;()._-')}"
 
 
 def id_url(node_id: str) -> str | None:

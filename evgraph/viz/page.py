@@ -15,7 +15,7 @@ from importlib import resources
 
 import networkx as nx
 
-from evgraph.viz.links import id_url, pmid_url
+from evgraph.viz.links import doi_url, id_url, pmid_url
 
 __all__ = ["CATEGORY_COLORS", "EDGE_STYLES", "LAYOUTS", "network_html", "layout_positions"]
 
@@ -107,12 +107,15 @@ def network_html(G, *, scores=None, title="evgraph network", layout="auto", seed
         if top and isinstance(s.get("score"), (int, float)) and top > 0:
             size = 10.0 + 30.0 * max(s["score"], 0.0) / top
         pmids = set(d.get("pmids", []))
-        if not pmids:  # a molecule's papers are those of its links
+        dois = set(d.get("dois", [])) if not pmids else set()
+        if not pmids and not dois:  # a molecule's papers are those of its links
             for _, _, ed in list(G.in_edges(n, data=True)) + list(G.out_edges(n, data=True)):
                 pmids.update(ed.get("pmids", []))
+                dois.update(ed.get("dois", []))
         info = {
             "id": str(n), "name": str(d.get("name", n)), "category": cat, "url": id_url(n),
             "pmids": [[p, pmid_url(p)] for p in sorted(pmids, key=lambda p: (len(p), p))],
+            "dois": [[x, doi_url(x)] for x in sorted(dois)], "modality": s.get("modality"),
             "rank": s.get("rank"), "rank_low": s.get("rank_low"), "rank_high": s.get("rank_high"),
             "score": s.get("score"), "claim": d.get("claim"),
         }
@@ -123,14 +126,16 @@ def network_html(G, *, scores=None, title="evgraph network", layout="auto", seed
         net.add_node(str(n), **opts)
     merged: dict[tuple, dict] = {}
     for u, v, k, d in G.edges(keys=True, data=True):
-        e = merged.setdefault((str(u), str(v)), {"types": [], "pmids": set()})
+        e = merged.setdefault((str(u), str(v)), {"types": [], "pmids": set(), "dois": set()})
         e["types"].append(k)
         e["pmids"].update(d.get("pmids", []))
+        e["dois"].update(d.get("dois", []))
     for (u, v), e in sorted(merged.items()):
         style = EDGE_STYLES.get(e["types"][0], {"color": "#888888", "dashes": False})
         # pyvis' add_edge scans every edge for duplicates (quadratic); edges are merged above instead
         net.edges.append(Edge(u, v, True, color=style["color"], dashes=style["dashes"], width=1,
-                              types=sorted(e["types"]), pmids=sorted(e["pmids"], key=lambda p: (len(p), p))).options)
+                              types=sorted(e["types"]), pmids=sorted(e["pmids"], key=lambda p: (len(p), p)),
+                              dois=sorted(e["dois"])).options)
     options = {
         "physics": {"enabled": physics, "solver": "forceAtlas2Based",
                     "stabilization": {"enabled": physics, "iterations": 200, "updateInterval": 25}},
@@ -186,14 +191,19 @@ _APP_JS = r"""
     box.appendChild(idline);
     const r = rankText(i);
     if (r) box.appendChild(el("div", r, "evg-rank"));
-    if (i.pmids && i.pmids.length) {
-      const p = el("div", "PMID ", "evg-pmids");
-      i.pmids.forEach(function (pm, k) {
-        if (k) p.appendChild(document.createTextNode(", "));
-        p.appendChild(link(pm[0], pm[1]));
+    // papers as links: [[label, address], ...] after a prefix
+    function papers(items, prefix, cls) {
+      if (!items || !items.length) return;
+      const line = el("div", prefix, cls);
+      items.forEach(function (x, k) {
+        if (k) line.appendChild(document.createTextNode(", "));
+        line.appendChild(link(x[0], x[1]));
       });
-      box.appendChild(p);
+      box.appendChild(line);
     }
+    papers(i.pmids, "PMID ", "evg-pmids");
+    papers(i.dois, "doi ", "evg-dois");
+    if (i.modality) box.appendChild(el("div", "therapy would: " + i.modality, "evg-modality"));
     if (full && i.claim) box.appendChild(el("div", i.claim, "evg-claim"));
     return box;
   }
@@ -203,6 +213,7 @@ _APP_JS = r"""
   const edges = new vis.DataSet(data.edges.map(function (e) {
     const t = el("div", e.types.join(", "));
     if (e.pmids && e.pmids.length) t.appendChild(el("div", "PMID " + e.pmids.join(", ")));
+    if (e.dois && e.dois.length) t.appendChild(el("div", "doi " + e.dois.join(", ")));
     return Object.assign({}, e, {title: t});
   }));
   const container = document.getElementById("evg-network");
