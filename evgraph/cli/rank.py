@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from evgraph.cli._common import (
-    DEFAULT_KB, KbOption, LazyGraph, emit, fail, handle_errors, is_terminal, load_arrays, load_graph, print_table,
-    to_json,
+    CANCER_HELP, DEFAULT_KB, EXACT_HELP, KbOption, LazyGraph, cancer_scope, emit, fail, handle_errors, is_terminal,
+    load_arrays, load_graph, print_table, to_json,
 )
 
 CANDIDATES = ("cargo", "targets", "machinery", "receptors", "genes", "drugs", "all", "cells")
@@ -81,10 +81,14 @@ def register(app: typer.Typer) -> None:
         method: Annotated[list[str] | None, typer.Option(
             "--method", "-m", help="Method(s), repeat or comma-separate; 'default', 'cytohubba', 'all'. "
             "See 'evgraph methods'.")] = None,
-        cancer: Annotated[str | None, typer.Option(help="Restrict to a cancer (id or name).")] = None,
+        cancer: Annotated[str | None, typer.Option(help=CANCER_HELP)] = None,
+        exact: Annotated[bool, typer.Option("--exact", help=EXACT_HELP)] = False,
         context: Annotated[list[str] | None, typer.Option(
-            "--context", "--seed-node", help="Seeds for personalised PageRank: a cancer, phenotype, cell type "
-            "or node id. Repeatable.")] = None,
+            "--context", "--seed-node", help="Seeds for personalised PageRank: a cancer or cell type (with its "
+            "subtypes), a phenotype or any node, by id or name. Repeatable.")] = None,
+        group_cells: Annotated[list[str] | None, typer.Option(
+            "--group-cells", help="With --candidates cells: rank every cell type under this term as the term "
+            "(e.g. macrophage: M2 macrophages, microglia, ...). Repeatable.")] = None,
         candidates: Annotated[str, typer.Option(help=f"Candidates: {', '.join(CANDIDATES)}.")] = "all",
         top: Annotated[int, typer.Option(help="Show the best N (0 = all).")] = 20,
         bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates over records (rank intervals).")] = 0,
@@ -115,9 +119,15 @@ def register(app: typer.Typer) -> None:
         if jobs < 0:
             raise fail("--jobs must be >= 0 (0 = all available cores)")
         jobs = jobs or len(os.sched_getaffinity(0))
+        if exact and cancer is None:
+            raise typer.BadParameter("needs --cancer", param_hint="--exact")
+        if group_cells and candidates != "cells":
+            raise typer.BadParameter("goes with --candidates cells", param_hint="--group-cells")
+        scope = cancer_scope(load_graph(kb), cancer, exact) if cancer is not None else None
+        cancer_ids = scope.ids if scope else None
         if candidates == "cells":
-            _rank_cells(load_graph(kb), cancer, species, evidence, model_system, consensus, top, format, out,
-                        bootstrap or permutations or method)
+            _rank_cells(load_graph(kb), cancer_ids, species, evidence, model_system, consensus, top, format, out,
+                        bootstrap or permutations or method, group_cells, scope)
             return
         from evgraph.analysis.ranking import rank_targets
 
@@ -128,13 +138,16 @@ def register(app: typer.Typer) -> None:
         G = load_graph(kb) if filtered or context or permutations or engine == "neo4j" else LazyGraph(kb)
         precomputed = None
         if engine == "neo4j":
-            methods, precomputed = _neo4j_scores(G, methods, cancer, species, evidence, model_system, random_seed)
+            methods, precomputed = _neo4j_scores(G, methods, cancer_ids, species, evidence, model_system,
+                                                 random_seed)
             engine = "auto"
-        res = rank_targets(G, methods=methods, candidates=candidates, cancer=cancer,
+        res = rank_targets(G, methods=methods, candidates=candidates, cancer=cancer_ids,
                            species=species, evidence=evidence, model_system=model_system, context=context,
                            consensus=consensus, bootstrap=bootstrap, permutations=permutations,
                            seed=random_seed, engine=engine, n_jobs=jobs, precomputed=precomputed,
                            arrays=arrays)
+        if scope:
+            res.params.update(cancer=scope.name, cancer_scope=scope.as_dict())
         records = res.records(top or None)
         _output(records, format, out, lambda: _print_rank(res, records))
 
@@ -154,28 +167,34 @@ def register(app: typer.Typer) -> None:
         wanted = [m for m in methods if m in GDS_METHODS]
         return methods, gds_scores(Settings.from_env(), wanted, node_ids=ids, seed=seed)
 
-    def _rank_cells(G, cancer, species, evidence, model_system, consensus, top, format, out, extra):
+    def _rank_cells(G, cancer, species, evidence, model_system, consensus, top, format, out, extra, group_cells,
+                    scope):
         if extra:
             raise fail("--method, --bootstrap and --permutations apply to molecular candidates; "
                        "cell types are ranked by their four roles")
         from evgraph.analysis.context import restrict
         from evgraph.analysis.roles import rank_cells
+        from evgraph.names import cell_groups
 
+        groups = cell_groups(G, group_cells) if group_cells else None
         H = restrict(G, cancer=cancer, species=species, evidence=evidence, model_system=model_system)
-        df = rank_cells(H, consensus=consensus)
+        df = rank_cells(H, consensus=consensus, groups=groups)
         if top:
             df = df.head(top)
         records = [{k: (round(v, 6) if isinstance(v, float) else v) for k, v in r.items()}
                    for r in df.to_dict("records")]
-        _output(records, format, out, lambda: _print_cells(records))
+        _output(records, format, out, lambda: _print_cells(records, scope, group_cells))
 
-    def _print_cells(records):
+    def _print_cells(records, scope=None, group_cells=None):
         cols = ["rank", "name", "main_role", "score", "sender", "receiver", "mediator", "influencer", "records"]
         rows = [[r["rank"], r["name"], r["main_role"], _fmt(r["score"]),
                  *[f"{_fmt(r[f'{x}_score'])} (#{r[f'{x}_rank']})" for x in
                    ("sender", "receiver", "mediator", "influencer")], r["records"]] for r in records]
-        print_table("Cell-type roles in EV communication", cols, rows,
-                    caption="sender/receiver: weighted out/in-degree; mediator: betweenness; "
+        grouped = [f"{r['name']} ({len(r['members'])} cell types)" for r in records if len(r.get("members", ())) > 1]
+        print_table("Cell-type roles in EV communication" + (f" in {scope.name}" if scope else ""), cols, rows,
+                    caption=(f"Cancer: {scope.description}. " if scope else "")
+                    + (f"Grouped: {', '.join(grouped)}. " if grouped else "")
+                    + "sender/receiver: weighted out/in-degree; mediator: betweenness; "
                     "influencer: information centrality; score: -log10 RRA rho across roles")
 
     def _print_rank(res, records):
@@ -190,7 +209,9 @@ def register(app: typer.Typer) -> None:
                          *[r[f"{m}_rank"] for m in methods]])
         tau = res.agreement.get("mean_kendall_tau")
         p = res.params
-        caption = (f"{p['n_candidates']} {p['candidates']} candidates; graph {p['graph']['nodes']} nodes, "
+        scope = p.get("cancer_scope")
+        caption = (f"Cancer: {scope['description']}. " if scope else "") + (
+                   f"{p['n_candidates']} {p['candidates']} candidates; graph {p['graph']['nodes']} nodes, "
                    f"{p['graph']['edges']} edges; engine {p['engine']}; consensus {p['consensus']}"
                    f"{'' if tau is None else f'; mean Kendall tau between methods {tau:.2f}'}. "
                    "score: -log10 RRA rho (higher = more consistently top-ranked); interval: "
@@ -203,8 +224,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def explain(
-        node: Annotated[str, typer.Argument(help="A node id, name or symbol (e.g. PTEN, hsa-miR-21-5p).")],
-        cancer: Annotated[str | None, typer.Option(help="Restrict to a cancer (id or name).")] = None,
+        node: Annotated[str, typer.Argument(help="A node id, name, symbol, synonym or gene alias (e.g. PTEN, "
+                                            "PD-L1, hsa-miR-21-5p, macrophage).")],
+        cancer: Annotated[str | None, typer.Option(help=CANCER_HELP)] = None,
+        exact: Annotated[bool, typer.Option("--exact", help=EXACT_HELP)] = False,
         top: Annotated[int, typer.Option(help="How many evidence chains to show.")] = 5,
         method: Annotated[list[str] | None, typer.Option("--method", "-m", help="Methods for the scores.")] = None,
         format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
@@ -214,18 +237,30 @@ def register(app: typer.Typer) -> None:
         and its per-method scores and ranks."""
         if format == Format.csv:
             raise fail("explain supports --format table or json")
+        if exact and cancer is None:
+            raise typer.BadParameter("needs --cancer", param_hint="--exact")
         from evgraph.analysis.context import candidates as all_candidates
-        from evgraph.analysis.context import resolve_node, restrict
+        from evgraph.analysis.context import restrict
         from evgraph.analysis.explain import explain_node
         from evgraph.analysis.ranking import rank_targets
+        from evgraph.names import lookup
 
         G = load_graph(kb)
-        result = explain_node(G, node, cancer=cancer, top=top)
-        H = restrict(G, cancer=cancer) if cancer else G
-        nid = resolve_node(H, node)
+        scope = cancer_scope(G, cancer, exact) if cancer is not None else None
+        ids = scope.ids if scope else None
+        H = restrict(G, cancer=ids) if scope else G
+        match = lookup(H, node)
+        if len(match) > 1:  # a miRNA name without arm: explain one form at a time
+            from evgraph.errors import AmbiguousNameError
+
+            raise AmbiguousNameError("node", node, [(m.id, m.name) for m in match])
+        nid = match[0].id
+        result = explain_node(G, nid, cancer=ids, top=top)
+        result.update(query=node, matched=match[0].how, cancer=scope.name if scope else None,
+                      cancer_scope=scope.as_dict() if scope else None)
         ranking = None
         if nid in all_candidates(H, "all"):
-            res = rank_targets(G, methods=_split_methods(method), candidates="all", cancer=cancer)
+            res = rank_targets(G, methods=_split_methods(method), candidates="all", cancer=ids)
             row = next(r for r in res.rows if r["id"] == nid)
             ranking = {"rank": int(row["rank"]), "of": len(res.rows), "score": round(float(row["score"]), 6),
                        "methods": {m: {"score": round(float(row[f"{m}_score"]), 6), "rank": int(row[f"{m}_rank"])}
@@ -241,8 +276,12 @@ def register(app: typer.Typer) -> None:
         from rich.markup import escape
 
         console = Console(highlight=False, soft_wrap=not is_terminal())
-        console.print(f"[bold]{escape(result['name'])}[/bold] ({escape(result['id'])}, {result['category']})"
-                      + (f" in {escape(result['cancer'])}" if result["cancer"] else ""))
+        how = result.get("matched")
+        named = f", {how} {result['query']!r}" if how not in (None, "id", "name") else ""
+        console.print(f"[bold]{escape(result['name'])}[/bold] ({escape(result['id'])}, {result['category']}"
+                      f"{escape(named)})" + (f" in {escape(result['cancer'])}" if result["cancer"] else ""))
+        if result.get("cancer_scope"):
+            console.print(f"cancer: {escape(result['cancer_scope']['description'])}")
         r = result["ranking"]
         if r:
             console.print(f"consensus rank {r['rank']} of {r['of']} (score {r['score']:.3g})")
