@@ -71,7 +71,7 @@ def test_the_table_caption_and_title_say_what_was_included(monkeypatch):
     assert "Cancer: lung cancer (MONDO:0008903) and 1 subtype: non-small cell lung carcinoma." in text
 
 
-def test_rank_params_carry_the_scope(bundled_graph):
+def test_the_cli_ranks_what_the_library_ranks_for_the_resolved_ids(bundled_graph):
     from evgraph.analysis.ranking import rank_targets
     from evgraph.names import scope
 
