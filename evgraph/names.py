@@ -272,14 +272,15 @@ class NameIndex:
 
     def resolve(self, query: str, category=None) -> str:
         """The one indexed node ``query`` names; refused (with the candidates) when it names several,
-        unknown (with the closest names) when none. Examples are in :func:`resolve`."""
+        unknown (with the closest names, or the nodes under or above the ontology term it names)
+        when none. Examples are in :func:`resolve`."""
         hits = [m for m in self.find(query, category) if m.in_graph]
         if len(hits) == 1:
             return hits[0].id
         if hits:
             _refuse(query, category, hits)
-        _unknown(self, query, category)
-        return ""  # not reached: _unknown raises
+        _not_a_node(self, query, category)
+        return ""  # not reached: _not_a_node raises
 
     def listing(self, category) -> list[str]:
         """Every node of ``category`` as ``name (id)``, by name."""
@@ -376,19 +377,29 @@ def lookup(G, query: str, *, category=None) -> list[Match]:
         return hits
     if hits:
         _refuse(query, category, hits)
+    _not_a_node(ix, query, category)
+    return []  # not reached: _not_a_node raises
+
+
+def _not_a_node(ix: NameIndex, query: str, category) -> None:
+    """Raise the error for a name that matches no node: an ontology term that is not a node (naming
+    the nodes under it, or else the nearest broader ones), several terms, or an unknown name."""
     terms = _ontology_matches(query, category)
-    if len(terms) == 1:
-        t = terms[0]
-        below = _subtree_nodes(G, ix, t.id, t.category) if t.category in HIERARCHICAL else []
-        if below:
-            raise InputError(f"{query!r} is {t.name} ({t.id}), which is not a node of this graph; nodes under it: "
-                             f"{_listed_nodes(ix, below)}; give one of them")
-        raise UnknownNameError(what_of(category), query, ix.suggestions(query, category),
-                               note=f" ({query!r} is {t.name} ({t.id}), which is not in this graph)")
-    if terms:
+    if len(terms) > 1:
         _refuse(query, category, terms)
-    _unknown(ix, query, category)
-    return []  # not reached: _unknown raises
+    if not terms:
+        _unknown(ix, query, category)
+    t = terms[0]
+    where = f"{query!r} is {t.name} ({t.id}), which is not a node of this graph"
+    if t.category in HIERARCHICAL:
+        below = _subtree_nodes(ix, t.id, t.category)
+        if below:
+            raise InputError(f"{where}; nodes under it: {_listed_nodes(ix, below)}; give one of them")
+        dist = {a: d for a, d in _distances(t.id).items() if ix.category.get(a) == t.category}
+        if dist:
+            nearest = sorted(a for a, d in dist.items() if d == min(dist.values()))
+            raise InputError(f"{where}; the nearest broader term in it: {_listed_nodes(ix, nearest)}")
+    raise UnknownNameError(what_of(category), query, ix.suggestions(query, category), note=f" ({where})")
 
 
 def resolve_all(G, query: str, *, category=None) -> list[str]:
@@ -445,7 +456,7 @@ def records_of(G, node) -> set:
             if k == wanted and G.nodes[u].get("category") == "CommunicationRecord"}
 
 
-def _subtree_nodes(G, ix: NameIndex, tid: str, category) -> list[str]:
+def _subtree_nodes(ix: NameIndex, tid: str, category) -> list[str]:
     """Graph nodes of ``category`` strictly below the ontology term ``tid``."""
     return sorted(n for n, c in ix.category.items() if c == category and n != tid and tid in ontology.ancestors(n))
 
@@ -568,7 +579,7 @@ def scope(G, query: str, *, category=None, exact: bool = False, broaden: bool = 
     if cat not in HIERARCHICAL:
         return Scope(query, term.id, term.name, cat, frozenset({term.id}), how=term.how, exact=exact,
                      members=((term.id, term.name),))
-    below = _subtree_nodes(G, ix, term.id, cat)
+    below = _subtree_nodes(ix, term.id, cat)
     with_records = tuple(sorted(((n, ix.name[n]) for n in below if records_of(G, n)), key=lambda p: p[1].lower()))
     if exact:
         if not term.in_graph:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from evgraph import ontology
 from evgraph.cli import app
 from evgraph.db.library import load_query, parse_params, resolve_ids
-from evgraph.errors import AmbiguousNameError, UnknownNameError
+from evgraph.errors import AmbiguousNameError, InputError, UnknownNameError
 from tests.conftest import GOOD_ROWS, TERMS
 from tests.embedded_server import embedded_db  # noqa: F401  (fixture)
 from tests.test_ontology import HAS_GUIDE
@@ -205,6 +205,8 @@ def test_db_params_declared_as_ids_are_resolved_by_name():
     assert resolve_ids(q, parse_params(q, ["donor=CL:0000057"]), fetch)["cancer"] is None  # null stays null
     with pytest.raises(UnknownNameError, match="closest names: fibroblast"):
         resolve_ids(q, parse_params(q, ["donor=fibroblst"]), fetch)
+    with pytest.raises(InputError, match=r"the nearest broader term in it: non-small cell lung carcinoma"):
+        resolve_ids(q, parse_params(q, ["cancer=lung adenocarcinoma"]), fetch)  # a subtype the database lacks
     edge = load_query("edge_evidence")
     both = [("hgnc.symbol:CD274", "Gene", "CD274", "CD274"), ("protein:CD274", "Protein", "CD274 protein", "CD274"),
             ("hsa-miR-21", "MiRNA", "hsa-miR-21", None), ("hsa-miR-21-5p", "MiRNA", "hsa-miR-21-5p", None)]

@@ -133,6 +133,13 @@ def test_an_ontology_term_that_is_not_a_node_points_to_the_nodes_under_it(G):
         names.resolve(G, "lymphocyte")
 
 
+def test_an_ontology_term_that_is_not_a_node_points_to_the_nearest_broader_node(G):
+    with pytest.raises(InputError, match=r"'PDAC' is pancreatic ductal adenocarcinoma \(MONDO:0005184\), which is not "
+                                         r"a node of this graph; the nearest broader term in it: malignant pancreatic "
+                                         r"neoplasm \(MONDO:0009831\)$"):
+        names.resolve(G, "PDAC")
+
+
 # -- hierarchy -----------------------------------------------------------------------------------
 
 def test_a_cancer_covers_its_subtypes_and_says_so(G):
