@@ -1,7 +1,7 @@
 // name: paths_cargo_to_phenotype
 // description: Every evidence path from an EV cargo through its target genes and pathways to a phenotype, with the PMIDs of each step.
-// param cargo: string = "hsa-miR-105-5p"   cargo node id
-// param phenotype: string? = null          a phenotype id (GO or evgraph:), or null for all
+// param cargo: id = "hsa-miR-105-5p"       cargo node id
+// param phenotype: id<Phenotype>? = null   a phenotype id (GO or evgraph:), or null for all
 // param max_steps: int = 3                 longest path (REGULATES, ALTERS, CAUSES steps)
 // example: evgraph db query paths_cargo_to_phenotype --param cargo=hsa-miR-122 --param phenotype=evgraph:metastasis
 MATCH (x:Entity {id: $cargo})<-[:CARRIES]-(r:CommunicationRecord)

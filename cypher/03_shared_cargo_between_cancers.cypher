@@ -1,7 +1,7 @@
 // name: shared_cargo_between_cancers
 // description: EV cargo molecules reported in two cancers, with the records of each.
-// param cancer_a: string = "MONDO:0007254"   first cancer (MONDO id; breast cancer)
-// param cancer_b: string = "MONDO:0005233"   second cancer (non-small cell lung carcinoma)
+// param cancer_a: id<Cancer> = "MONDO:0007254"   first cancer (MONDO id; breast cancer)
+// param cancer_b: id<Cancer> = "MONDO:0005233"   second cancer (non-small cell lung carcinoma)
 // example: evgraph db query shared_cargo_between_cancers --param cancer_a=MONDO:0007256 --param cancer_b=MONDO:0001056
 MATCH (:Cancer {id: $cancer_a})<-[:IN_CONTEXT_OF]-(ra:CommunicationRecord)-[:CARRIES]->(x)
 MATCH (:Cancer {id: $cancer_b})<-[:IN_CONTEXT_OF]-(rb:CommunicationRecord)-[:CARRIES]->(x)

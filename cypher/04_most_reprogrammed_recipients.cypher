@@ -1,7 +1,7 @@
 // name: most_reprogrammed_recipients
 // description: Recipient cell types ranked by how many EV records, distinct cargo and phenotypes act on them.
-// param cancer: string? = null   restrict to one cancer (MONDO id), or null for all
-// param limit: int = 10          how many cell types
+// param cancer: id<Cancer>? = null   restrict to one cancer (MONDO id), or null for all
+// param limit: int = 10              how many cell types
 // example: evgraph db query most_reprogrammed_recipients --param cancer=MONDO:0007254
 MATCH (r:CommunicationRecord)-[:TAKEN_UP_BY]->(t:CellType)
 MATCH (r)-[:IN_CONTEXT_OF]->(c:Cancer)

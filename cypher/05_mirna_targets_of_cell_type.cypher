@@ -1,7 +1,7 @@
 // name: mirna_targets_of_cell_type
 // description: Target genes of the EV miRNAs a cell type releases, with the direction of effect and the recipient cells.
-// param donor: string = "CL:0000057"   donor cell type (CL id; fibroblast, where CAFs are mapped)
-// example: evgraph db query mirna_targets_of_cell_type --param donor=CL:0000235
+// param donor: id<CellType> = "CL:0000057"   donor cell type (CL id; fibroblast, where CAFs are mapped)
+// example: evgraph db query mirna_targets_of_cell_type --param donor=macrophage
 MATCH (:CellType {id: $donor})-[:RELEASES]->(r:CommunicationRecord)-[:CARRIES]->(m:MiRNA)-[g:REGULATES]->(t:Gene)
 WHERE r.id IN g.records
 MATCH (r)-[:TAKEN_UP_BY]->(c:CellType)

@@ -1,9 +1,9 @@
 // name: biomarkers_for_cancer
 // description: EV biomarker claims for a cancer, optionally in one body fluid, best reported performance first; negative and disputed claims are listed with their status.
-// param cancer: string = "MONDO:0009831"   cancer (MONDO id; pancreatic cancer)
-// param fluid: string? = null              body fluid (UBERON id), or null for all
-// param metric: string? = null             e.g. AUC, sensitivity; null for all
-// example: evgraph db query biomarkers_for_cancer --param cancer=MONDO:0018177 --param metric=AUC
+// param cancer: id<Cancer> = "MONDO:0009831"   cancer (MONDO id; pancreatic cancer)
+// param fluid: id<BodyFluid>? = null           body fluid (UBERON id), or null for all
+// param metric: string? = null                 e.g. AUC, sensitivity; null for all
+// example: evgraph db query biomarkers_for_cancer --param cancer=GBM --param metric=AUC
 MATCH (b:BiomarkerClaim)-[:IN_CONTEXT_OF]->(:Cancer {id: $cancer})
 MATCH (b)-[:IN_FLUID]->(u:BodyFluid)
 WHERE ($fluid IS NULL OR u.id = $fluid) AND ($metric IS NULL OR b.metric = $metric)

@@ -1,7 +1,7 @@
 // name: edge_evidence
 // description: The evidence behind one edge: its type, PMIDs, evidence level, source and the claims of the records that support it.
-// param source: string = "hsa-miR-105-5p"     source node id
-// param target: string = "hgnc.symbol:TJP1"   target node id
+// param source: id = "hsa-miR-105-5p"     source node id
+// param target: id = "hgnc.symbol:TJP1"   target node id
 // example: evgraph db query edge_evidence --param source=CL:0000127 --param target=EVC:0005
 MATCH (a:Entity {id: $source})-[e]->(b:Entity {id: $target})
 OPTIONAL MATCH (r:CommunicationRecord) WHERE r.id IN coalesce(e.records, []) OR r.id IN [a.id, b.id]

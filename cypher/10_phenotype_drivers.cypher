@@ -1,7 +1,7 @@
 // name: phenotype_drivers
 // description: EV cargo that drives a phenotype (directly through a record, or through a target gene and pathway), ranked by the number of supporting papers.
-// param phenotype: string = "GO:0001525"   phenotype id (GO:0001525 = angiogenesis)
-// param cancer: string? = null             restrict to one cancer (MONDO id)
+// param phenotype: id<Phenotype> = "GO:0001525"   phenotype id (GO:0001525 = angiogenesis)
+// param cancer: id<Cancer>? = null                restrict to one cancer (MONDO id)
 // example: evgraph db query phenotype_drivers --param phenotype=evgraph:pre_metastatic_niche
 MATCH (f:Phenotype {id: $phenotype})<-[c:CAUSES]-(r:CommunicationRecord)-[:CARRIES]->(x)
 MATCH (r)-[:IN_CONTEXT_OF]->(k:Cancer)

@@ -1,6 +1,6 @@
 // name: stroma_to_tumour
 // description: Records in which EVs from non-malignant cells (CAFs, macrophages, MSCs, astrocytes...) act on tumour cells, and what they change.
-// param cancer: string? = null   restrict to one cancer (MONDO id)
+// param cancer: id<Cancer>? = null   restrict to one cancer (MONDO id)
 // example: evgraph db query stroma_to_tumour --param cancer=MONDO:0005575
 MATCH (d:CellType)-[:RELEASES]->(r:CommunicationRecord)-[:TAKEN_UP_BY]->(:CellType {id: 'CL:0001064'})
 WHERE d.id <> 'CL:0001064'

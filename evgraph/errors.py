@@ -11,6 +11,8 @@ __all__ = [
     "SchemaError",
     "ValidationError",
     "UnknownChoiceError",
+    "AmbiguousNameError",
+    "UnknownNameError",
 ]
 
 
@@ -64,3 +66,32 @@ class UnknownChoiceError(EvgraphError, ValueError):
 
 class InputError(EvgraphError, ValueError):
     """A bad option or argument value that is not a simple choice from a list."""
+
+
+def _listed(pairs, limit: int) -> str:
+    shown = ", ".join(pairs[:limit])
+    return shown + (f", ... ({len(pairs)} in all)" if len(pairs) > limit else "")
+
+
+class AmbiguousNameError(EvgraphError, ValueError):
+    """A name denotes several nodes or terms; the message lists each with its name and id."""
+
+    def __init__(self, what: str, value: str, candidates: list[tuple[str, str]], limit: int = 12):
+        self.what, self.value, self.candidates = what, value, list(candidates)
+        listed = _listed([f"{name} ({cid})" for cid, name in self.candidates], limit)
+        super().__init__(f"ambiguous {what} {value!r}: it names {listed}; give one of these ids")
+
+
+class UnknownNameError(UnknownChoiceError):
+    """A name matches no node or term; the message gives the closest names, each with its id."""
+
+    def __init__(self, what: str, value: str, suggestions: list[str], *, heading: str = "closest names",
+                 note: str = "", limit: int = 30):
+        self.what, self.value, self.choices = what, value, list(suggestions)
+        if suggestions:
+            tail = f"; {heading}: {_listed(self.choices, limit)}"
+        elif note:
+            tail = ""
+        else:
+            tail = "; no node or term has a similar name"
+        EvgraphError.__init__(self, f"unknown {what} {value!r}{tail}{note}")

@@ -19,10 +19,12 @@ cargo to their gene.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from evgraph.loaders._read import LINE, bad, clean_ids, collect, read_table
-from evgraph.loaders.normalise import Report, normalise_mirna
+from evgraph.loaders.normalise import UNMAPPED, Report, normalise_mirna
 from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, node_frame, register
 from evgraph.tables import Tables
 
@@ -65,12 +67,18 @@ def _experiments(path, ctx: Context, report: Report) -> pd.DataFrame:
     df["pmid"] = pmid.where(pmid != "0", None)
     report.note("experiments without a PMID (PUBMED ID 0: unpublished)", int(df["pmid"].isna().sum()))
     rows = []
+    reasons: Counter = Counter()
     for exp, sample in zip(df["EXPERIMENT ID"], df["SAMPLE"]):
-        for category, term in ctx.samples.map(sample):
+        found, reason = ctx.samples.map_with_reason(sample)
+        reasons[reason] += 1
+        for category, term in found:
             rows.append((exp, category, term))
+    for reason, n in sorted(reasons.items()):
+        if reason != UNMAPPED:
+            report.note(f"experiments whose sample mapped by {reason}", n)
     terms = pd.DataFrame(rows, columns=["EXPERIMENT ID", "term_category", "term"])
     mapped = df["EXPERIMENT ID"].isin(terms["EXPERIMENT ID"])
-    report.unmapped_values("sample (no unambiguous Cell Ontology / UBERON / MONDO term)",
+    report.unmapped_values("sample (no unambiguous Cell Ontology / UBERON / MONDO term or cell line)",
                            df.loc[~mapped, "SAMPLE"].fillna("(empty)"))
     return df[["EXPERIMENT ID", "pmid", "SAMPLE"]].merge(terms, on="EXPERIMENT ID", how="left")
 

@@ -24,6 +24,7 @@ __all__ = [
     "read_headerless",
     "read_gmt",
     "iter_chunks",
+    "iter_lines",
     "clean_ids",
     "numeric",
     "bad",
@@ -177,6 +178,18 @@ def read_headerless(path, names, *, sep: str = "\t", min_fields: int | None = No
         raise bad(path, int(row[LINE]), col, f"expected {len(need)} tab-separated fields "
                   f"({', '.join(need)}); this field is empty or missing")
     return df
+
+
+def iter_lines(path):
+    """Yield the lines of a text file without their line ends (gzip read transparently; UTF-8,
+    else Latin-1), for line-coded formats such as Cellosaurus."""
+    path = Path(path)
+    if not path.is_file():
+        raise bad(path, 0, "", "no such file")
+    encoding = encoding_of(path)
+    with _opener(path)() as fh:
+        for raw in fh:
+            yield raw.decode(encoding).rstrip("\r\n")
 
 
 def iter_chunks(path, required, *, sep: str, usecols, dtypes=None, chunksize: int = 1_000_000,

@@ -16,12 +16,14 @@ import pandas as pd
 
 from evgraph.errors import InputError, Problem, ValidationError
 from evgraph.loaders.kb import load_sources
-from evgraph.loaders.normalise import SPECIES, SampleMapper, SymbolMap
+from evgraph.loaders.normalise import SPECIES, CellLines, SampleMapper, SymbolMap
 from evgraph.loaders.registry import Context, classify_files, detect_version, get_source
 from evgraph.schema import Schema, load_schema
 from evgraph.tables import Tables, check, merge
 
 __all__ = ["SourceSpec", "BuildSummary", "build", "parse_source_arg", "parse_option_arg"]
+
+EV_DATABASES = ("exocarta", "vesiclepedia")  # the sources whose samples name cell lines
 
 
 @dataclass
@@ -126,6 +128,14 @@ def build(
     ctx = Context(species=species, symbols=SymbolMap(species=species), samples=SampleMapper.bundled(),
                   progress=progress)
     summary = BuildSummary()
+    if any(s.name in EV_DATABASES for s in specs) and not any(s.name == "cellosaurus" for s in specs):
+        # without cellosaurus.txt, the line names cellxgene-ontology-guide ships (if installed)
+        # still turn samples that name a cell line into CellLine nodes
+        ctx.samples.cell_lines = CellLines.from_guide()
+        if ctx.samples.cell_lines is not None:
+            summary.per_source.append({"source": "cellosaurus names (cellxgene-ontology-guide)",
+                                       "version": ctx.samples.cell_lines.version, "kind": "identifier mapping",
+                                       "entries": len(ctx.samples.cell_lines)})
     parts: list[Tables] = []
     names: list[str] = []
     if curated:
@@ -162,6 +172,10 @@ def build(
                 for k, v in learned.items():
                     ctx.symbols.entrez.setdefault(k, v)
                 count = len(loaded.approved)
+            elif isinstance(loaded, CellLines):
+                ctx.samples.cell_lines = loaded
+                ctx.version = spec.version or loaded.version or ctx.version  # the file says its release
+                count = len(loaded)
             else:
                 ctx.mirna_aliases = loaded
                 count = len(loaded)

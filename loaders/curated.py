@@ -120,6 +120,19 @@ def cargo_gene(cargo_type: str, cargo_id: str) -> str | None:
     return symbol if SYMBOL.match(symbol) else None
 
 
+def _merge_scalar(key: str, a, b):
+    """The value of a merged edge whose rows disagree on ``key``, or ``None`` when they may not.
+
+    Rows of several records disagreeing on a direction make the shared edge ``mixed`` (each record's
+    own CAUSES edge keeps its direction); a disputed row makes the edge disputed.
+    """
+    if key == "effect" and {a, b} <= {"promotes", "inhibits", "mixed"}:
+        return "mixed"
+    if key == "status" and {a, b} <= {"supported", "disputed"}:
+        return "disputed"
+    return None
+
+
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
@@ -192,6 +205,13 @@ class _Builder:
                 have[k] = sorted(set(have.get(k) or []) | set(v))
             elif have.get(k) in (None, ""):
                 have[k] = v
+            elif have[k] != v:
+                merged = _merge_scalar(k, have[k], v)
+                if merged is None:
+                    self.problems.append(row.problem(k, f"{typ} {s!r} -> {t!r}: {k} {v!r} here, {have[k]!r} "
+                                                        f"at {have[ORIGIN]}; one edge cannot hold both"))
+                else:
+                    have[k] = merged
 
     def new_id(self, row: Row, column: str, category: str, example: str, seen: dict[str, str]) -> str | None:
         """The row's record or claim id if well formed and not seen before in this file."""

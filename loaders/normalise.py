@@ -9,7 +9,8 @@
   aliases from ``hgnc_complete_set.txt`` when given (an alias shared by two
   genes is ambiguous and left unmapped).
 * Sample or cell names from EV databases to Cell Ontology, UBERON and MONDO
-  terms of evgraph's vocabulary, only where exactly one term matches.
+  terms of evgraph's vocabulary, only where exactly one term matches, and cell-line
+  names to the line's disease and cell type (Cellosaurus) or a ``CellLine`` node.
 
 Whatever cannot be mapped is returned as ``None`` and counted by the caller
 in its report; nothing is dropped silently.
@@ -21,10 +22,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
 __all__ = [
+    "CellLine",
+    "CellLines",
+    "line_key",
     "SPECIES",
     "Species",
     "normalise_mirna",
@@ -241,6 +246,80 @@ class SymbolMap:
             self.entrez.setdefault(i, s)
 
 
+def line_key(name: str) -> str:
+    """How cell-line names are compared: lower case, letters and digits only.
+
+    Examples
+    --------
+    >>> line_key("MDA-MB-231") == line_key("MDA MB 231") == line_key("mdamb231")
+    True
+    """
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+@dataclass(frozen=True, slots=True)
+class CellLine:
+    """One Cellosaurus entry, reduced to what sample mapping needs."""
+
+    accession: str
+    name: str
+    diseases: tuple[tuple[str, str], ...] = ()  # (NCIt code, NCIt name)
+    cell_type: str | None = None                # CL id from the "Cell type" comment
+    cell_type_name: str = ""                    # that comment's words
+    category: str = ""                          # CA line, e.g. "Cancer cell line"
+    problem: str = ""                           # the "Problematic cell line" comment, if any
+
+    @property
+    def is_cancer_line(self) -> bool:
+        return self.category == "Cancer cell line"
+
+
+class CellLines:
+    """Cell lines by name (:func:`line_key` of the name and every synonym).
+
+    Examples
+    --------
+    >>> lines = CellLines([CellLine("CVCL_0045", "HEK293"), CellLine("CVCL_0062", "MDA-MB-231")],
+    ...                   synonyms={"CVCL_0045": ["HEK-293"]})
+    >>> lines.find("hek 293").accession
+    'CVCL_0045'
+    """
+
+    def __init__(self, lines: Iterable[CellLine], *, synonyms: dict | None = None, source: str = "",
+                 version: str = ""):
+        self.lines = {c.accession: c for c in lines}
+        self.source, self.version = source, version
+        self.by_key: dict[str, set[str]] = {}
+        for acc, c in self.lines.items():
+            for n in (c.name, *(synonyms or {}).get(acc, ())):
+                if len(line_key(n)) >= 3:  # "T", "29": too short to tell lines apart
+                    self.by_key.setdefault(line_key(n), set()).add(acc)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @property
+    def has_details(self) -> bool:
+        """Whether diseases and cell types are known (cellosaurus.txt), not only names."""
+        return self.source == "cellosaurus.txt"
+
+    def find(self, name: str) -> CellLine | None:
+        """The one line ``name`` names, or ``None`` (unknown, or a name of several lines)."""
+        accs = self.by_key.get(line_key(name), set())
+        return self.lines[next(iter(accs))] if len(accs) == 1 else None
+
+    @classmethod
+    def from_guide(cls) -> "CellLines | None":
+        """The cell-line names cellxgene-ontology-guide ships (labels only), or ``None`` without it."""
+        from evgraph import ontology
+
+        g = ontology.guide()
+        if g is None:
+            return None
+        return cls((CellLine(acc, label) for acc, label in g.labels("CVCL").items()),
+                   source="cellxgene-ontology-guide", version=g.version("CVCL"))
+
+
 def _words(text: str) -> str:
     """Lower case, punctuation to spaces, plural nouns singular (cells -> cell)."""
     t = re.sub(r"[^a-z0-9+]+", " ", text.lower()).strip()
@@ -261,10 +340,15 @@ class SampleMapper:
 
     The vocabulary is the bundled ``terms.tsv`` (Cell Ontology cell types,
     UBERON body fluids, MONDO cancers). A sample maps to a cell type or a body
-    fluid when exactly one label matches its words; a cancer-cell sample
-    ("Colorectal cancer cells (SW480)") maps to malignant cell and, when
-    exactly one cancer label occurs in it, to that cancer. Cell lines named
-    without their tissue ("HEK293") are not guessed.
+    fluid when exactly one label matches its words. Otherwise, with ``cell_lines``
+    (:class:`~evgraph.loaders.cellosaurus.CellLines`), a sample that names exactly
+    one cell line ("MDA-MB-231 cells", "Breast cancer cells (MDA-MB-231)") maps, when
+    Cellosaurus states them, to the line's disease and cell type; a cancer cell line to
+    malignant cell and its disease. Failing that, a cancer-cell sample
+    ("Colorectal cancer cells (SW480)") maps to malignant cell and, when exactly one
+    cancer label occurs in it, to that cancer; and a named cell line of which nothing
+    more is known becomes its ``CellLine`` node. Nothing else is guessed ("HEK293"
+    without cell lines stays unmapped). :meth:`map_with_reason` says which rule applied.
 
     Examples
     --------
@@ -283,7 +367,8 @@ class SampleMapper:
 
     KINDS = {"cell": "CellType", "fluid": "BodyFluid", "cancer": "Cancer"}
 
-    def __init__(self, terms: dict[str, tuple[str, str]]):
+    def __init__(self, terms: dict[str, tuple[str, str]], cell_lines=None):
+        self.cell_lines = cell_lines
         self.labels: dict[str, dict[str, list[str]]] = {k: {} for k in self.KINDS}
         self.names = {tid: label for tid, (label, _) in terms.items()}
         for tid, (label, kind) in terms.items():
@@ -296,16 +381,21 @@ class SampleMapper:
         self._cache: dict[str, list] = {}
 
     @classmethod
-    def bundled(cls) -> "SampleMapper":
+    def bundled(cls, cell_lines=None) -> "SampleMapper":
         from evgraph.loaders._tsv import read_tsv
         from evgraph.loaders.curated import bundled_path
 
         rows = read_tsv(bundled_path() / "terms.tsv", ("id", "label", "kind"), ("polarity",))
-        return cls({r["id"]: (r["label"], r["kind"]) for r in rows})
+        return cls({r["id"]: (r["label"], r["kind"]) for r in rows}, cell_lines)
 
     def map(self, sample) -> list[tuple[str, str]]:
+        """The (category, term id) pairs of a sample name (empty when nothing maps)."""
+        return self.map_with_reason(sample)[0]
+
+    def map_with_reason(self, sample) -> tuple[list[tuple[str, str]], str]:
+        """The (category, term id) pairs of a sample name and the rule that gave them."""
         if not isinstance(sample, str):
-            return []
+            return [], UNMAPPED
         if sample in self._cache:
             return self._cache[sample]
         text = _words(re.sub(r"\(.*?\)", " ", sample))
@@ -314,7 +404,62 @@ class SampleMapper:
             ids = self.labels[kind].get(text) or self.labels[kind].get(text.removesuffix(" cell"))
             if ids and len(ids) == 1:
                 out.append((self.KINDS[kind], ids[0]))
-        if not out and _MALIGNANT.search(text) and MALIGNANT_CELL in self.names:
+        if out:
+            return self._keep(sample, out, "Cell Ontology or UBERON name")
+        line = self._cell_line(sample)
+        if line is not None and self.cell_lines.has_details and not line.problem:
+            out = self._line_terms(line)
+            if out:
+                return self._keep(sample, out, "cell line: its Cellosaurus disease and cell type")
+        out = self._cancer_words(text)
+        if out:
+            return self._keep(sample, out, "cancer cell by name")
+        if line is not None:
+            self.names.setdefault(line.accession, line.name)
+            why = ("Cellosaurus flags it as a problematic line" if line.problem else
+                   "its Cellosaurus entry states no disease or cell type" if self.cell_lines.has_details else
+                   "name only: give cellosaurus.txt for its disease and cell type")
+            return self._keep(sample, [("CellLine", line.accession)], f"cell line kept as CellLine ({why})")
+        return self._keep(sample, [], UNMAPPED)
+
+    def _keep(self, sample, out, reason):
+        self._cache[sample] = (out, reason)
+        return out, reason
+
+    def _cell_line(self, sample: str):
+        """The one cell line a sample names, or ``None`` (no cell lines, none, or several)."""
+        if self.cell_lines is None:
+            return None
+        found = {}
+        for cand in _line_candidates(sample):
+            line = self.cell_lines.find(cand)
+            if line is not None:
+                found[line.accession] = line
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _line_terms(self, line) -> list[tuple[str, str]]:
+        """A cell line's cell type and (for a cancer line) diseases as terms, named in :attr:`names`."""
+        from evgraph import ontology
+
+        out = []
+        # EVs of a cancer line come from tumour cells: malignant cell, as in the curated knowledge
+        # base (the cell type a cancer line states is its cell of origin)
+        cell = MALIGNANT_CELL if line.is_cancer_line else line.cell_type
+        if cell:
+            term = ontology.term(cell)
+            self.names.setdefault(cell, term.label if term else (line.cell_type_name or cell))
+            out.append(("CellType", cell))
+        for code, name in line.diseases if line.is_cancer_line else ():
+            mondo = {tid for tid, _ in ontology.find(name, ["MONDO"])}
+            tid = mondo.pop() if len(mondo) == 1 else f"NCIT:{code}"
+            term = ontology.term(tid) if tid.startswith("MONDO:") else None
+            self.names.setdefault(tid, term.label if term else name)
+            out.append(("Cancer", tid))
+        return list(dict.fromkeys(out))
+
+    def _cancer_words(self, text: str) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        if _MALIGNANT.search(text) and MALIGNANT_CELL in self.names:
             out.append(("CellType", MALIGNANT_CELL))
             padded = f" {text} "
             found = {tid for label, ids in self.labels["cancer"].items() if f" {label} " in padded for tid in ids}
@@ -324,8 +469,31 @@ class SampleMapper:
                 found = {t for t in found if len(_words(self.names[t])) == longest}
             if len(found) == 1:
                 out.append(("Cancer", found.pop()))
-        self._cache[sample] = out
         return out
+
+
+UNMAPPED = "unmapped"
+_GENERIC = re.compile(r"\b(?:cells?|cell lines?|lines?|derived|exosomes?|extracellular vesicles?|evs?|human|mouse|"
+                      r"murine|rat)\b", re.IGNORECASE)
+
+
+def _line_candidates(sample: str) -> list[str]:
+    """Strings of a sample name that may be a cell line's name: each part in parentheses, the rest
+    without generic words ("cells", "line"), and their words and word pairs that hold a digit
+    ("pancreatic cancer cell line PANC-1" -> "PANC-1")."""
+    inner = re.findall(r"\((.*?)\)", sample)
+    outer = re.sub(r"\(.*?\)", " ", sample)
+    out: list[str] = []
+    for chunk in inner + [outer]:
+        for part in re.split(r"[,;/]| and ", chunk):
+            part = " ".join(_GENERIC.sub(" ", part).split())
+            if not part:
+                continue
+            out.append(part)
+            words = part.split()
+            out += [w for w in words if any(c.isdigit() for c in w)]
+            out += [f"{a} {b}" for a, b in zip(words, words[1:]) if any(c.isdigit() for c in a + b)]
+    return list(dict.fromkeys(out))
 
 
 @dataclass

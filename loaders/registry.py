@@ -106,8 +106,8 @@ def register(info: SourceInfo) -> SourceInfo:
 
 def _load_all() -> None:
     # Importing the modules registers them; the list is the set of shipped loaders.
-    from evgraph.loaders import (exocarta, gmt, hgnc, mirbase, mirtarbase, reactome,  # noqa: F401
-                                 stringdb, targetscan, vesiclepedia)
+    from evgraph.loaders import (cellosaurus, exocarta, gmt, hgnc, mirbase, mirtarbase,  # noqa: F401
+                                 reactome, stringdb, targetscan, vesiclepedia)
 
 
 def sources() -> dict[str, SourceInfo]:

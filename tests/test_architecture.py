@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = {"evgraph.errors", "evgraph.schema", "evgraph.tables", "evgraph.model", "evgraph.exchange", "evgraph"}
+CORE = {"evgraph.errors", "evgraph.schema", "evgraph.tables", "evgraph.model", "evgraph.exchange", "evgraph.ontology",
+        "evgraph.names", "evgraph"}
 LAYERS = {
-    "core": [ROOT / "evgraph" / f"{m}.py" for m in ("errors", "schema", "tables", "model", "exchange")],
+    "core": [ROOT / "evgraph" / f"{m}.py" for m in ("errors", "schema", "tables", "model", "exchange", "ontology",
+                                                     "names")],
     "loaders": sorted((ROOT / "loaders").glob("*.py")),
     "analysis": sorted((ROOT / "evgraph" / "analysis").glob("*.py")),
     "db": sorted((ROOT / "evgraph" / "db").glob("*.py")),
@@ -18,7 +20,8 @@ LAYERS = {
     "cli": sorted((ROOT / "evgraph" / "cli").glob("*.py")),
 }
 ALLOWED = {
-    "core": ("evgraph.errors", "evgraph.schema", "evgraph.tables", "evgraph.model"),
+    "core": ("evgraph.errors", "evgraph.schema", "evgraph.tables", "evgraph.model", "evgraph.ontology",
+             "evgraph.names"),
     "loaders": ("evgraph.loaders",),
     "analysis": ("evgraph.analysis",),
     "db": ("evgraph.db",),
@@ -33,6 +36,9 @@ def imports(path):
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module == "evgraph":
+            # ``from evgraph import names`` imports the module evgraph.names
+            yield from (f"evgraph.{a.name}" if a.name != "__version__" else "evgraph" for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             yield node.module
 

@@ -132,7 +132,8 @@ def test_rank_csv_table_cells_and_options(tmp_path):
     "args, message",
     [
         (["rank", "--method", "nope"], "unknown method 'nope'; valid choices:"),
-        (["rank", "--cancer", "nope"], "unknown Cancer node 'nope'; valid choices:"),
+        (["rank", "--cancer", "nope"], "unknown cancer 'nope'; names in this graph: acute lymphoblastic leukemia "
+                                       "(MONDO:0004967), acute myeloid leukemia (MONDO:0018874)"),
         (["rank", "--candidates", "stuff"], "unknown candidate set 'stuff'; valid choices:"),
         (["rank", "--context", "nope"], "unknown node 'nope'"),
         (["rank", "--evidence", "great"], "unknown evidence level 'great'"),

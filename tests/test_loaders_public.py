@@ -57,7 +57,7 @@ def the_error(name, paths, c=None) -> str:
 def test_every_source_is_registered_with_licence_citation_files_and_download():
     names = set(sources())
     assert names == {"exocarta", "vesiclepedia", "mirtarbase", "targetscan", "reactome", "gmt", "string",
-                     "hgnc", "mirbase"}
+                     "hgnc", "mirbase", "cellosaurus"}
     for info in sources().values():
         assert info.license and info.citation and info.homepage and info.download and info.files
 
@@ -103,7 +103,7 @@ def test_exocarta_detections_genes_and_report():
     assert rep["rejected"]["protein/mRNA rows: CONTENT TYPE not protein or mRNA"] == 1
     assert rep["rejected"]["cargo rows: experiment id not in the experiment details file"] == 1
     assert rep["unmapped"]["miRNA name"]["examples"] == ["miR-21*"]
-    assert rep["unmapped"]["sample (no unambiguous Cell Ontology / UBERON / MONDO term)"]["examples"] == ["HEK293"]
+    assert rep["unmapped"]["sample (no unambiguous Cell Ontology / UBERON / MONDO term or cell line)"]["examples"] == ["HEK293"]
     assert rep["notes"]["gene symbols renamed to the approved HGNC symbol"] == 1
     assert rep["notes"]["cargo found only in experiments whose sample could not be mapped (kept as nodes "
                         "with their gene link, no DETECTED_IN edge)"] == 1

@@ -10,8 +10,9 @@ from importlib import import_module
 _EXPORTS = {
     "agreement": "consensus", "borda": "consensus", "kendall_tau": "consensus", "rra": "consensus",
     "rra_matrix": "consensus", "top_k_overlap": "consensus",
-    "CANDIDATE_SETS": "context", "candidates": "context", "context_seeds": "context",
+    "CANDIDATE_SETS": "context", "cancer_ids": "context", "candidates": "context", "context_seeds": "context",
     "resolve_node": "context", "restrict": "context",
+    "TERM_CATEGORIES": "terms", "term_table": "terms",
     "evidence_chains": "explain", "explain_node": "explain",
     "DEFAULT_METHODS": "methods", "METHODS": "methods", "get_method": "methods", "run_method": "methods",
     "ENGINES": "network", "Network": "network",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import networkx as nx
 
+from evgraph import names
 from evgraph.errors import InputError, UnknownChoiceError
 
 __all__ = [
     "CANDIDATE_SETS",
     "resolve_node",
+    "cancer_ids",
     "restrict",
     "candidates",
     "context_seeds",
@@ -21,10 +23,8 @@ CARGO = frozenset({"MiRNA", "Protein", "LncRNA", "CircRNA", "MRNA", "DNA", "Lipi
 
 
 def resolve_node(G, query: str, *, category=None) -> str:
-    """Find a node by id, by name or symbol (case-insensitive), or by a bare id suffix.
-
-    ``PTEN`` finds ``hgnc.symbol:PTEN``; ``breast cancer`` finds its MONDO id.
-    Raises :class:`~evgraph.errors.UnknownChoiceError` listing close matches.
+    """The node ``query`` names: an id, a name or symbol, a synonym or abbreviation, a gene
+    alias or a miRNA name (see :func:`evgraph.names.resolve`).
 
     Examples
     --------
@@ -33,28 +33,17 @@ def resolve_node(G, query: str, *, category=None) -> str:
     >>> resolve_node(G, "pten")
     'hgnc.symbol:PTEN'
     """
-    def ok(n):
-        return category is None or G.nodes[n].get("category") in (
-            (category,) if isinstance(category, str) else category)
+    return names.resolve(G, query, category=category)
 
-    if query in G and ok(query):
-        return query
-    q = query.strip().lower()
-    hits = [n for n, d in G.nodes(data=True) if ok(n) and (
-        str(d.get("name", "")).lower() == q or str(d.get("symbol", "")).lower() == q
-        or str(n).lower() == q or str(n).lower().split(":", 1)[-1] == q)]
-    if len(hits) == 1:
-        return hits[0]
-    if len(hits) > 1:
-        # Prefer the gene-level node for a symbol shared by a gene and its products.
-        genes = [h for h in hits if G.nodes[h].get("category") == "Gene"]
-        if len(genes) == 1:
-            return genes[0]
-        raise UnknownChoiceError("ambiguous node", query, hits)
-    pool = [n for n in G if ok(n)]
-    close = [n for n in pool if q in str(n).lower() or q in str(G.nodes[n].get("name", "")).lower()]
-    what = f"{category} node" if isinstance(category, str) else "node"
-    raise UnknownChoiceError(what, query, close or pool)
+
+def cancer_ids(G, cancer, *, exact: bool = False):
+    """The cancer ids a ``cancer`` argument stands for: ``None`` (no filter), the ids given, or,
+    for a name or id, the cancer and its subtypes in ``G`` (:func:`evgraph.names.scope`)."""
+    if cancer is None:
+        return None
+    if isinstance(cancer, str):
+        return names.scope(G, cancer, category="Cancer", exact=exact).ids
+    return frozenset(cancer)
 
 
 def record_ids(G) -> list:
@@ -88,8 +77,9 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
     Parameters
     ----------
     G : networkx.MultiDiGraph
-    cancer : str, optional
-        A cancer id or name; keeps records in that cancer.
+    cancer : str or set of str, optional
+        A cancer id or name, which keeps the records in that cancer and its subtypes
+        (:func:`cancer_ids`), or the set of cancer ids to keep.
     species : str, optional
         ``human``, ``mouse`` or ``rat``.
     evidence : str, optional
@@ -116,11 +106,11 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
         raise UnknownChoiceError("species", species, ["human", "mouse", "rat"])
     if model_system is not None and model_system not in levels:
         raise UnknownChoiceError("model system", model_system, levels)
-    cancer_id = resolve_node(G, cancer, category="Cancer") if cancer else None
+    wanted = cancer_ids(G, cancer)
     keep = set()
     for rec in record_ids(G):
         systems = record_levels(G.nodes[rec])
-        if cancer_id and cancer_id not in _record_cancers(G, rec):
+        if wanted is not None and not wanted & _record_cancers(G, rec):
             continue
         if species and species not in _as_list(G.nodes[rec].get("species")):
             continue
@@ -150,7 +140,7 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
     nodes_in = set(H)
     for u, v, k, d in G.edges(keys=True, data=True):
         if k == "EV_MACHINERY_IN" or k == "MACHINERY_DRIVES":
-            if cancer_id and cancer_id not in d.get("cancers", []):
+            if wanted is not None and not wanted.intersection(d.get("cancers", [])):
                 continue
             if k == "EV_MACHINERY_IN" and v not in nodes_in:
                 continue
@@ -159,7 +149,7 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
             H.add_edge(u, v, key=k, **d)
         elif cat[u] == "BiomarkerClaim":
             claim_cancers = {t for _, t, kk in G.out_edges(u, keys=True) if kk == "IN_CONTEXT_OF"}
-            if cancer_id is None or cancer_id in claim_cancers:
+            if wanted is None or wanted & claim_cancers:
                 H.add_edge(u, v, key=k, **d)
     # Database layers (evgraph build) have no records: keep the ones touching the context,
     # one hop out (detections in another cancer's EVs excepted).
@@ -167,7 +157,7 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
         if k in BACKGROUND or (k == "REGULATES" and d.get("records") is None):
             if u not in nodes_in and v not in nodes_in:
                 continue
-            if k == "DETECTED_IN" and cat[v] == "Cancer" and cancer_id and v != cancer_id:
+            if k == "DETECTED_IN" and cat[v] == "Cancer" and wanted is not None and v not in wanted:
                 continue
             H.add_edge(u, v, key=k, **d)
     for n in H:
@@ -215,20 +205,25 @@ def candidates(G, which="all", *, include_biomarkers=False) -> list:
 def context_seeds(G, context) -> list:
     """Seed nodes for personalised PageRank from a cancer, phenotype, cell type or node ids.
 
-    A cancer or a cell type seeds the communication records in that cancer or
-    released by that cell type; any other node seeds itself.
+    A cancer or a cell type (with its subtypes, :func:`evgraph.names.scope`) seeds the
+    communication records in that cancer or released by that cell type; any other node seeds
+    itself (a miRNA name without arm, every form of it).
     """
     if isinstance(context, str):
         context = [context]
     seeds = []
     for item in context or []:
-        node = resolve_node(G, item)
-        category = G.nodes[node].get("category")
-        if category == "Cancer":
-            seeds += [u for u, _, k in G.in_edges(node, keys=True) if k == "IN_CONTEXT_OF"
-                      and G.nodes[u].get("category") == "CommunicationRecord"]
-        elif category == "CellType":
-            seeds += [v for _, v, k in G.out_edges(node, keys=True) if k == "RELEASES"] or [node]
-        else:
-            seeds.append(node)
+        nodes = sorted(names.scope(G, item).ids)
+        records = []
+        for node in nodes:
+            category = G.nodes[node].get("category")
+            if category == "Cancer":
+                records += [u for u, _, k in G.in_edges(node, keys=True) if k == "IN_CONTEXT_OF"
+                            and G.nodes[u].get("category") == "CommunicationRecord"]
+            elif category == "CellType":
+                records += [v for _, v, k in G.out_edges(node, keys=True) if k == "RELEASES"]
+            else:
+                seeds.append(node)
+        # a cell type that releases nothing seeds itself
+        seeds += records or [n for n in nodes if G.nodes[n].get("category") == "CellType"]
     return sorted(set(seeds))

@@ -152,6 +152,10 @@ def modalities(A, group) -> dict[str, tuple[str, list[str]]]:
             votes.add(group[g], modality, f"{verb} by EV cargo {A.names[c]} in {word(r)} records", A.nodes[r])
     for e in np.flatnonzero(A.type_mask("MACHINERY_DRIVES")).tolist():
         g, p = int(A.src[e]), int(A.dst[e])
+        if effect[e] == "mixed":
+            votes.add(group[g], "mixed", f"EV machinery: targeting it changed {A.names[p]} both ways in "
+                                         "different studies", _papers(A, e))
+            continue
         sign = _SIGN.get((effect[e] or "promotes", A.polarity[p] if A.polarity else None), 0)
         if sign:
             what = "reduced" if sign > 0 else "raised"

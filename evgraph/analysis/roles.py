@@ -26,8 +26,11 @@ __all__ = ["ROLES", "cell_network", "cell_roles", "rank_cells"]
 ROLES = ("sender", "receiver", "mediator", "influencer")
 
 
-def cell_network(G, *, level_weights=None) -> nx.DiGraph:
+def cell_network(G, *, level_weights=None, groups=None) -> nx.DiGraph:
     """The weighted donor -> recipient cell-type graph of the communication records.
+
+    ``groups`` maps a cell type to ``(group id, group name)`` (:func:`evgraph.names.cell_groups`):
+    its records then count for the group, whose node lists its ``members``.
 
     Examples
     --------
@@ -40,9 +43,17 @@ def cell_network(G, *, level_weights=None) -> nx.DiGraph:
     (0.75, ['EVC:0001'])
     """
     C = nx.DiGraph()
+    groups = groups or {}
+    members: dict[str, set] = {}
+
+    def cell(n):
+        g = groups.get(n, (n,))[0]
+        members.setdefault(g, set()).add(n)
+        return g
+
     for rec in record_ids(G):
-        donors = [u for u, _, k in G.in_edges(rec, keys=True) if k == "RELEASES"]
-        recips = [v for _, v, k in G.out_edges(rec, keys=True) if k == "TAKEN_UP_BY"]
+        donors = list(dict.fromkeys(cell(u) for u, _, k in G.in_edges(rec, keys=True) if k == "RELEASES"))
+        recips = list(dict.fromkeys(cell(v) for _, v, k in G.out_edges(rec, keys=True) if k == "TAKEN_UP_BY"))
         w = record_weight(G, rec, level_weights=level_weights)
         for d in donors:
             for r in recips:
@@ -51,8 +62,10 @@ def cell_network(G, *, level_weights=None) -> nx.DiGraph:
                     C[d][r]["records"].append(rec)
                 else:
                     C.add_edge(d, r, weight=w, records=[rec])
+    names = {g: name for g, name in groups.values()}
     for n in C:
-        C.nodes[n]["name"] = G.nodes[n].get("name", n)
+        C.nodes[n]["name"] = names[n] if n in names else G.nodes[n].get("name", n)
+        C.nodes[n]["members"] = sorted(members.get(n, {n}))
     for _, _, d in C.edges(data=True):
         d["distance"] = to_distance(d["weight"])
     return C
@@ -94,9 +107,13 @@ def cell_roles(C) -> pd.DataFrame:
     return pd.DataFrame({k: {n: float(v.get(n, 0.0)) for n in C} for k, v in scores.items()})
 
 
-def rank_cells(G, *, consensus="rra", level_weights=None) -> pd.DataFrame:
-    """Rank cell types by their communication roles, with a consensus across roles."""
-    C = cell_network(G, level_weights=level_weights)
+def rank_cells(G, *, consensus="rra", level_weights=None, groups=None) -> pd.DataFrame:
+    """Rank cell types by their communication roles, with a consensus across roles.
+
+    With ``groups`` (:func:`evgraph.names.cell_groups`) the grouped cell types are ranked as
+    their group, and each row lists its ``members``.
+    """
+    C = cell_network(G, level_weights=level_weights, groups=groups)
     roles = cell_roles(C)
     cells = sorted(roles.index)
     ranks = pd.DataFrame({r: ranks_from_scores(roles[r].to_dict(), cells) for r in ROLES}, dtype=float)
@@ -107,7 +124,7 @@ def rank_cells(G, *, consensus="rra", level_weights=None) -> pd.DataFrame:
     for i, c in enumerate(order, 1):
         score = -np.log10(max(cons[c], 1e-300)) if consensus == "rra" else \
             1.0 - (cons[c] - 1) / max(len(cells) - 1, 1)
-        row = {"rank": i, "id": c, "name": G.nodes[c].get("name", c), "category": "CellType",
+        row = {"rank": i, "id": c, "name": C.nodes[c]["name"], "category": "CellType",
                "score": float(score), "consensus_rho" if consensus == "rra" else "mean_rank": float(cons[c])}
         for r in ROLES:
             row[f"{r}_score"] = float(roles.loc[c, r])
@@ -116,5 +133,7 @@ def rank_cells(G, *, consensus="rra", level_weights=None) -> pd.DataFrame:
         row["main_role"] = min(active, key=lambda r: (ranks.loc[c, r], ROLES.index(r))) if active else ""
         row["records"] = len({rec for _, _, d in C.in_edges(c, data=True) for rec in d["records"]}
                              | {rec for _, _, d in C.out_edges(c, data=True) for rec in d["records"]})
+        if groups:
+            row["members"] = C.nodes[c]["members"]
         rows.append(row)
     return pd.DataFrame(rows)

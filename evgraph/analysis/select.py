@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from evgraph.analysis.context import resolve_node
+from evgraph import names
 from evgraph.analysis.explain import evidence_chains
 from evgraph.errors import UnknownChoiceError
 
@@ -15,6 +15,9 @@ __all__ = ["neighbourhood", "evidence_subgraph", "keep_categories", "cap_nodes"]
 def neighbourhood(G, node, *, depth=1) -> nx.MultiDiGraph:
     """Nodes within ``depth`` links of ``node`` (either direction) and the edges among them.
 
+    ``node`` is resolved by :func:`evgraph.names.resolve_all`: a miRNA written without species
+    or arm (``miR-21``) centres the neighbourhood on every form of it in the graph.
+
     Examples
     --------
     >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "d")])
@@ -22,8 +25,10 @@ def neighbourhood(G, node, *, depth=1) -> nx.MultiDiGraph:
     >>> sorted(neighbourhood(G, "b", depth=1))
     ['a', 'b', 'c']
     """
-    node = resolve_node(G, node)
-    seen = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), node, cutoff=depth)
+    U = G.to_undirected(as_view=True)
+    seen: set = set()
+    for source in names.resolve_all(G, node):  # a miRNA name without arm: all its forms
+        seen.update(nx.single_source_shortest_path_length(U, source, cutoff=depth))
     return G.subgraph(seen).copy()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from evgraph import __version__
-from evgraph.cli import build, db, evaluate, info, kbcommands, rank, viz
+from evgraph.cli import build, db, evaluate, info, kbcommands, rank, terms, viz
 
 app = typer.Typer(
     name="evgraph",
@@ -35,6 +35,7 @@ def _root(
 rank.register(app)
 evaluate.register(app)
 info.register(app)
+terms.register(app)
 kbcommands.register(app)
 db.register(app)
 viz.register(app)

@@ -26,6 +26,18 @@ KbOption = Annotated[
     ),
 ]
 DEFAULT_KB = ["bundled"]
+CANCER_HELP = ("Restrict to a cancer and its subtypes: an id, a name, a synonym or an abbreviation "
+               "(\"pancreatic cancer\", PDAC, NSCLC, GBM).")
+EXACT_HELP = "With --cancer: that cancer's own records only, not its subtypes'."
+
+
+def cancer_scope(G, cancer: str, exact: bool = False):
+    """The cancers ``--cancer`` covers (:func:`evgraph.names.scope`), said on stderr."""
+    from evgraph.names import scope
+
+    s = scope(G, cancer, category="Cancer", exact=exact)
+    typer.echo(f"cancer: {s.description}", err=True)
+    return s
 
 
 def fail(message: str) -> typer.Exit:

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from evgraph.cli._common import (
-    DEFAULT_KB, KbOption, LazyGraph, emit, fail, handle_errors, is_terminal, load_arrays, load_graph, print_table,
-    to_json,
+    CANCER_HELP, DEFAULT_KB, EXACT_HELP, KbOption, LazyGraph, cancer_scope, emit, fail, handle_errors, is_terminal,
+    load_arrays, load_graph, print_table, to_json,
 )
 
 CANDIDATES = ("cargo", "targets", "machinery", "receptors", "genes", "drugs", "all", "cells")
@@ -81,10 +81,14 @@ def register(app: typer.Typer) -> None:
         method: Annotated[list[str] | None, typer.Option(
             "--method", "-m", help="Method(s), repeat or comma-separate; 'default', 'cytohubba', 'all'. "
             "See 'evgraph methods'.")] = None,
-        cancer: Annotated[str | None, typer.Option(help="Restrict to a cancer (id or name).")] = None,
+        cancer: Annotated[str | None, typer.Option(help=CANCER_HELP)] = None,
+        exact: Annotated[bool, typer.Option("--exact", help=EXACT_HELP)] = False,
         context: Annotated[list[str] | None, typer.Option(
-            "--context", "--seed-node", help="Seeds for personalised PageRank: a cancer, phenotype, cell type "
-            "or node id. Repeatable.")] = None,
+            "--context", "--seed-node", help="Seeds for personalised PageRank: a cancer or cell type (with its "
+            "subtypes), a phenotype or any node, by id or name. Repeatable.")] = None,
+        group_cells: Annotated[list[str] | None, typer.Option(
+            "--group-cells", help="With --candidates cells: rank every cell type under this term as the term "
+            "(e.g. macrophage: M2 macrophages, microglia, ...). Repeatable.")] = None,
         candidates: Annotated[str, typer.Option(help=f"Candidates: {', '.join(CANDIDATES)}.")] = "all",
         granularity: Annotated[str, typer.Option(
             help="target: a gene with its protein, mRNA, lncRNA and DNA products, a miRNA with its arm-less "
@@ -126,9 +130,15 @@ def register(app: typer.Typer) -> None:
         if jobs < 0:
             raise fail("--jobs must be >= 0 (0 = all available cores)")
         jobs = jobs or len(os.sched_getaffinity(0))
+        if exact and cancer is None:
+            raise typer.BadParameter("needs --cancer", param_hint="--exact")
+        if group_cells and candidates != "cells":
+            raise typer.BadParameter("goes with --candidates cells", param_hint="--group-cells")
+        scope = cancer_scope(load_graph(kb), cancer, exact) if cancer is not None else None
+        cancer_ids = scope.ids if scope else None
         if candidates == "cells":
-            _rank_cells(load_graph(kb), cancer, species, evidence, model_system, consensus, top, format, out,
-                        bootstrap or permutations or method)
+            _rank_cells(load_graph(kb), cancer_ids, species, evidence, model_system, consensus, top, format, out,
+                        bootstrap or permutations or method, group_cells, scope)
             return
         from evgraph.analysis.ranking import rank_targets
 
@@ -139,17 +149,20 @@ def register(app: typer.Typer) -> None:
         G = load_graph(kb) if filtered or context or permutations or engine == "neo4j" else LazyGraph(kb)
         precomputed = None
         if engine == "neo4j":
-            methods, precomputed = _neo4j_scores(G, methods, cancer, species, evidence, model_system, random_seed)
+            methods, precomputed = _neo4j_scores(G, methods, cancer_ids, species, evidence, model_system,
+                                                 random_seed)
             engine = "auto"
             if granularity == "target":
                 typer.echo("Note: --engine neo4j ranks molecules (GDS scores the nodes as stored): one row per "
                            "molecule, as with --granularity molecule", err=True)
                 granularity = "molecule"
-        res = rank_targets(G, methods=methods, candidates=candidates, granularity=granularity, cancer=cancer,
+        res = rank_targets(G, methods=methods, candidates=candidates, granularity=granularity, cancer=cancer_ids,
                            species=species, evidence=evidence, model_system=model_system, context=context,
                            consensus=consensus, include_biomarkers=include_biomarkers, bootstrap=bootstrap,
                            permutations=permutations, seed=random_seed, engine=engine, n_jobs=jobs,
                            precomputed=precomputed, arrays=arrays)
+        if scope:
+            res.params.update(cancer=scope.name, cancer_scope=scope.as_dict())
         for warning in res.params["warnings"]:
             typer.echo(f"Warning: {warning}", err=True)
         records = res.records(top or None)
@@ -171,28 +184,34 @@ def register(app: typer.Typer) -> None:
         wanted = [m for m in methods if m in GDS_METHODS]
         return methods, gds_scores(Settings.from_env(), wanted, node_ids=ids, seed=seed)
 
-    def _rank_cells(G, cancer, species, evidence, model_system, consensus, top, format, out, extra):
+    def _rank_cells(G, cancer, species, evidence, model_system, consensus, top, format, out, extra, group_cells,
+                    scope):
         if extra:
             raise fail("--method, --bootstrap and --permutations apply to molecular candidates; "
                        "cell types are ranked by their four roles")
         from evgraph.analysis.context import restrict
         from evgraph.analysis.roles import rank_cells
+        from evgraph.names import cell_groups
 
+        groups = cell_groups(G, group_cells) if group_cells else None
         H = restrict(G, cancer=cancer, species=species, evidence=evidence, model_system=model_system)
-        df = rank_cells(H, consensus=consensus)
+        df = rank_cells(H, consensus=consensus, groups=groups)
         if top:
             df = df.head(top)
         records = [{k: (round(v, 6) if isinstance(v, float) else v) for k, v in r.items()}
                    for r in df.to_dict("records")]
-        _output(records, format, out, lambda: _print_cells(records))
+        _output(records, format, out, lambda: _print_cells(records, scope, group_cells))
 
-    def _print_cells(records):
+    def _print_cells(records, scope=None, group_cells=None):
         cols = ["rank", "name", "main_role", "score", "sender", "receiver", "mediator", "influencer", "records"]
         rows = [[r["rank"], r["name"], r["main_role"], _fmt(r["score"]),
                  *[f"{_fmt(r[f'{x}_score'])} (#{r[f'{x}_rank']})" for x in
                    ("sender", "receiver", "mediator", "influencer")], r["records"]] for r in records]
-        print_table("Cell-type roles in EV communication", cols, rows,
-                    caption="sender/receiver: weighted out/in-degree; mediator: betweenness; "
+        grouped = [f"{r['name']} ({len(r['members'])} cell types)" for r in records if len(r.get("members", ())) > 1]
+        print_table("Cell-type roles in EV communication" + (f" in {scope.name}" if scope else ""), cols, rows,
+                    caption=(f"Cancer: {scope.description}. " if scope else "")
+                    + (f"Grouped: {', '.join(grouped)}. " if grouped else "")
+                    + "sender/receiver: weighted out/in-degree; mediator: betweenness; "
                     "influencer: information centrality; score: -log10 RRA rho across roles")
 
     def _print_rank(res, records):
@@ -213,7 +232,9 @@ def register(app: typer.Typer) -> None:
             row += [r["n_pmids"], ", ".join(r["roles"]), ", ".join(r["drugs"])]
             rows.append(row)
         tau = res.agreement.get("mean_kendall_tau")
-        caption = (f"{p['n_candidates']} {p['candidates']} candidates ({p['granularity']}s) from "
+        scope = p.get("cancer_scope")
+        caption = (f"Cancer: {scope['description']}. " if scope else "") + (
+                   f"{p['n_candidates']} {p['candidates']} candidates ({p['granularity']}s) from "
                    f"{p['n_records']} communication records; graph {p['graph']['nodes']} nodes, "
                    f"{p['graph']['edges']} links; engine {p['engine']}; consensus {p['consensus']} of "
                    f"{', '.join(p['methods'])}{'' if tau is None else f' (mean Kendall tau {tau:.2f})'}. "
@@ -235,6 +256,26 @@ def register(app: typer.Typer) -> None:
         title = "Candidate therapeutic targets" + (f" in {p['cancer']}" if p["cancer"] else "")
         print_table(title, cols, rows, caption=caption)
 
+    def _one_target(H, matches, query):
+        """The node to explain: the one match, or the target all matches are forms of (a miRNA written
+        without arm whose forms the ranking merges); several distinct targets are refused."""
+        if len(matches) == 1:
+            return matches[0]
+        from dataclasses import replace
+
+        from evgraph.analysis.arrays import graph_arrays
+        from evgraph.analysis.targets import target_groups
+        from evgraph.errors import AmbiguousNameError
+
+        A = graph_arrays(H)
+        group = target_groups(A)
+        reps = {A.nodes[group[A.index[m.id]]] for m in matches}
+        if len(reps) == 1:
+            rep = reps.pop()
+            return replace(next((m for m in matches if m.id == rep), matches[0]), id=rep,
+                           name=A.names[A.index[rep]])
+        raise AmbiguousNameError("node", query, [(m.id, m.name) for m in matches])
+
     def _check_names(**given):
         for option, value in given.items():
             if value is not None and not value.strip():
@@ -243,8 +284,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def explain(
-        node: Annotated[str, typer.Argument(help="A node id, name or symbol (e.g. PTEN, hsa-miR-21-5p).")],
-        cancer: Annotated[str | None, typer.Option(help="Restrict to a cancer (id or name).")] = None,
+        node: Annotated[str, typer.Argument(help="A node id, name, symbol, synonym or gene alias (e.g. PTEN, "
+                                            "PD-L1, hsa-miR-21-5p, macrophage).")],
+        cancer: Annotated[str | None, typer.Option(help=CANCER_HELP)] = None,
+        exact: Annotated[bool, typer.Option("--exact", help=EXACT_HELP)] = False,
         top: Annotated[int, typer.Option(help="How many evidence chains to show.")] = 5,
         method: Annotated[list[str] | None, typer.Option("--method", "-m", help="Methods for the scores.")] = None,
         format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
@@ -254,20 +297,29 @@ def register(app: typer.Typer) -> None:
         and its per-method scores and ranks."""
         if format == Format.csv:
             raise fail("explain supports --format table or json")
+        if exact and cancer is None:
+            raise typer.BadParameter("needs --cancer", param_hint="--exact")
         from evgraph.analysis.context import candidates as all_candidates
         from evgraph.analysis.context import restrict
         from evgraph.analysis.explain import explain_node
         from evgraph.analysis.ranking import rank_targets
+        from evgraph.names import lookup
 
         _check_names(cancer=cancer)
         if not node.strip():
             raise fail("give a node to explain: an id, a name or a symbol (e.g. PTEN, hsa-miR-21-5p)")
         G = load_graph(kb)
-        result = explain_node(G, node, cancer=cancer, top=top)
-        nid = result["id"]
+        scope = cancer_scope(G, cancer, exact) if cancer is not None else None
+        ids = scope.ids if scope else None
+        H = restrict(G, cancer=ids) if scope else G
+        match = _one_target(H, lookup(H, node), node)
+        nid = match.id
+        result = explain_node(G, nid, cancer=ids, top=top)
+        result.update(query=node, matched=match.how, cancer=scope.name if scope else None,
+                      cancer_scope=scope.as_dict() if scope else None)
         ranking = None
-        if nid in all_candidates(restrict(G, cancer=cancer) if cancer else G, "all"):
-            res = rank_targets(G, methods=_split_methods(method), candidates="all", cancer=cancer)
+        if nid in all_candidates(H, "all"):
+            res = rank_targets(G, methods=_split_methods(method), candidates="all", cancer=ids)
             row = next((r for r in res.rows if nid in r["forms"]), None)
             if row is not None:
                 ranking = {"rank": int(row["rank"]), "of": len(res.rows), "target": row["id"],
@@ -286,8 +338,12 @@ def register(app: typer.Typer) -> None:
         from rich.markup import escape
 
         console = Console(highlight=False, soft_wrap=not is_terminal())
-        console.print(f"[bold]{escape(result['name'])}[/bold] ({escape(result['id'])}, {result['category']})"
-                      + (f" in {escape(result['cancer'])}" if result["cancer"] else ""))
+        how = result.get("matched")
+        named = f", {how} {result['query']!r}" if how not in (None, "id", "name") else ""
+        console.print(f"[bold]{escape(result['name'])}[/bold] ({escape(result['id'])}, {result['category']}"
+                      f"{escape(named)})" + (f" in {escape(result['cancer'])}" if result["cancer"] else ""))
+        if result.get("cancer_scope"):
+            console.print(f"cancer: {escape(result['cancer_scope']['description'])}")
         r = result["ranking"]
         if r:
             merged = f" as target {escape(r['target'])} with {', '.join(map(escape, r['forms']))}" \

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from evgraph.cli._common import DEFAULT_KB, KbOption, fail, handle_errors, load_graph
+from evgraph.cli._common import (CANCER_HELP, DEFAULT_KB, EXACT_HELP, KbOption, cancer_scope, fail, handle_errors,
+                                 load_graph)
 
 plot_app = typer.Typer(help="Publication figures: ranked candidates, communication flow.", no_args_is_help=True)
 
@@ -24,8 +25,10 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def viz(
         out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")],
-        cancer: Annotated[str | None, typer.Option(help="Only this cancer's records (id or name).")] = None,
-        around: Annotated[str | None, typer.Option(help="Show the neighbourhood of this node.")] = None,
+        cancer: Annotated[str | None, typer.Option(help=CANCER_HELP)] = None,
+        exact: Annotated[bool, typer.Option("--exact", help=EXACT_HELP)] = False,
+        around: Annotated[str | None, typer.Option(help="Show the neighbourhood of this node (id, name, synonym, "
+                                                   "gene alias; a miRNA name without arm: all its forms).")] = None,
         depth: Annotated[int, typer.Option(help="Links from --around.")] = 2,
         top: Annotated[int, typer.Option(help="The K best-ranked candidates with their evidence paths (0 = off).")] = 0,
         categories: Annotated[str | None, typer.Option(help="Comma-separated node categories to keep.")] = None,
@@ -44,9 +47,12 @@ def register(app: typer.Typer) -> None:
             raise fail("--out must be an .html file")
         if max_nodes < 1 or depth < 0 or top < 0:
             raise fail("--max-nodes must be >= 1, --depth and --top >= 0")
+        if exact and cancer is None:
+            raise typer.BadParameter("needs --cancer", param_hint="--exact")
         G = load_graph(kb)
-        H = restrict(G, cancer=cancer) if cancer else G
-        rows, _ = _ranking(G, cancer, 0, bootstrap, random_seed)
+        scope = cancer_scope(G, cancer, exact) if cancer is not None else None
+        H = restrict(G, cancer=scope.ids) if scope else G
+        rows, _ = _ranking(G, scope.ids if scope else None, 0, bootstrap, random_seed)
         scores = {f: r for r in rows for f in r["forms"]}  # every form of a target shows the target's rank
         S = H
         if around:
@@ -59,7 +65,8 @@ def register(app: typer.Typer) -> None:
         S = cap_nodes(S, max_nodes, priority={k: v["score"] for k, v in scores.items()})
         notes = f"{len(S)} nodes, {S.number_of_edges()} edges" + (
             f" (the {len(S)} best-ranked of {n_before}; raise --max-nodes for more)" if len(S) < n_before else "")
-        title = "evgraph: EV communication" + (f" in {cancer}" if cancer else "") + (f" around {around}" if around else "")
+        title = "evgraph: EV communication" + (f" in {scope.description}" if scope else "") + (
+            f" around {around}" if around else "")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(network_html(S, scores=scores, title=title, layout=layout, seed=random_seed, notes=notes),
                        "utf-8")

@@ -8,8 +8,10 @@ Each ``.cypher`` file starts with a header of ``//`` comment lines::
     // param cancer: string? = null          a cancer id, or null for all
     // example: evgraph db query cargo_between_cells --param donor=CL:0000057
 
-Types: ``string``, ``int``, ``float``, ``bool``, ``list<string>``; a ``?``
-makes ``null`` a valid value. A parameter without ``=`` is required.
+Types: ``string``, ``int``, ``float``, ``bool``, ``list<string>``, and ``id<Category>`` (or
+``id`` for a node of any category): a node id that the user may also give by name, synonym,
+abbreviation or gene alias, resolved against the database's own nodes (:mod:`evgraph.names`);
+a ``?`` makes ``null`` a valid value. A parameter without ``=`` is required.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from pathlib import Path
 from evgraph.db.connection import DbError
 from evgraph.db.engine import Engine, MissingProcedure, StatementError, WriteRefused, open_engine
 from evgraph.errors import UnknownChoiceError
+from evgraph.schema import load_schema
 
 __all__ = ["Param", "Query", "REQUIREMENTS", "library", "load_query", "parse_query", "parse_params", "run_query",
-           "run_on"]
+           "run_on", "resolve_ids", "node_names_query"]
 
 TYPES = ("string", "int", "float", "bool", "list<string>")
 # What a ``// requires:`` line asks of the engine, said when an engine lacks it.
@@ -35,7 +38,8 @@ REQUIREMENTS = {
            "weights and run on the stored graph, not on the undirected, evidence-weighted projection "
            "without biomarker claims that these queries rank",
 }
-_PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[a-z<>]+)(?P<opt>\?)?"
+_ID = re.compile(r"^id(?:<(?P<category>[A-Za-z]+)>)?$")
+_PARAM = re.compile(r"^param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>[A-Za-z<>]+)(?P<opt>\?)?"
                     r"(?:\s*=\s*(?P<default>(\"[^\"]*\"|\[[^\]]*\]|\S+)))?\s*(?P<doc>.*)$")
 
 
@@ -47,6 +51,16 @@ class Param:
     default: object = None
     required: bool = True
     doc: str = ""
+
+    @property
+    def is_id(self) -> bool:
+        """A node id the user may give by name (type ``id`` or ``id<Category>``)."""
+        return bool(_ID.match(self.type))
+
+    @property
+    def category(self) -> str | None:
+        m = _ID.match(self.type)
+        return m["category"] if m else None
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,7 @@ def _convert(value: str, typ: str, optional: bool, what: str):
     if value in ("null", "None") and optional:
         return None
     try:
-        if typ == "string":
+        if typ == "string" or _ID.match(typ):
             return json.loads(value) if value.startswith('"') else value
         if typ == "int":
             return int(value)
@@ -99,8 +113,12 @@ def parse_query(text: str, path: str = "") -> Query:
         body = line[2:].strip()
         if body.startswith("param "):
             m = _PARAM.match(body)
-            if not m or m["type"] not in TYPES:
-                raise DbError(f"{path}: bad parameter line {body!r}; types: {', '.join(TYPES)}")
+            if not m or not (m["type"] in TYPES or _ID.match(m["type"])):
+                raise DbError(f"{path}: bad parameter line {body!r}; types: {', '.join(TYPES)}, id, id<Category>")
+            cat = m["type"][3:-1] if m["type"].startswith("id<") else None
+            if cat and cat not in load_schema().categories:
+                raise DbError(f"{path}: parameter {m['name']!r}: {cat!r} is not a node category; "
+                              f"categories: {', '.join(load_schema().categories)}")
             has_default = m["default"] is not None
             default = _convert(m["default"], m["type"], bool(m["opt"]), f"{path}: default of {m['name']}") \
                 if has_default else None
@@ -166,6 +184,34 @@ def parse_params(query: Query, pairs: list[str]) -> dict:
     return values
 
 
+def node_names_query(category: str | None) -> str:
+    """Cypher for the ``id``, ``category``, ``name`` and ``symbol`` of every node of a category
+    (of every node for ``None``); the label is checked against the schema and backtick-quoted."""
+    if category is None:
+        return "MATCH (n:Entity) RETURN n.id AS id, n.category AS category, n.name AS name, n.symbol AS symbol"
+    label = load_schema().category(category).neo4j_label
+    return f"MATCH (n:`{label}`) RETURN n.id AS id, n.category AS category, n.name AS name, n.symbol AS symbol"
+
+
+def resolve_ids(query: Query, params: dict, nodes) -> dict:
+    """``params`` with each ``id`` parameter given by name replaced by the id it names.
+
+    ``nodes(category)`` returns the ``(id, category, name, symbol)`` rows of the database's nodes
+    of a category (``None``: all).
+    Names are read as everywhere in evgraph (:mod:`evgraph.names`): ``fibroblast``, ``CAF``,
+    ``NSCLC``, ``PD-L1``. Raises :class:`~evgraph.errors.EvgraphError` for a name that is unknown
+    or ambiguous (naming the candidates).
+    """
+    from evgraph.names import NameIndex
+
+    out = dict(params)
+    for p in query.params:
+        value = out.get(p.name)
+        if p.is_id and isinstance(value, str):
+            out[p.name] = NameIndex(nodes(p.category)).resolve(value, p.category)
+    return out
+
+
 def run_query(settings, query: Query, params: dict, *, write=False) -> tuple[list[str], list[dict]]:
     """Run a query on the database ``settings`` name (Neo4j or embedded); refuse one that
     writes unless ``write``, and one that needs what the engine lacks. Returns (columns, rows)."""
@@ -179,6 +225,12 @@ def run_on(engine: Engine, query: Query, params: dict, *, write=False) -> tuple[
     if lacking:
         why = "; ".join(REQUIREMENTS.get(r, r) for r in lacking)
         raise DbError(f"query {query.name!r} cannot run on {engine.where}: {why}")
+
+    def nodes(category):
+        _, rows = engine.run(node_names_query(category), {})
+        return [(r["id"], r["category"], r["name"], r.get("symbol")) for r in rows]
+
+    params = resolve_ids(query, params, nodes)
     try:
         return engine.run(query.text, params, write=write)
     except WriteRefused:

@@ -36,11 +36,17 @@ def id_url(node_id: str) -> str | None:
     'https://purl.obolibrary.org/obo/CL_0000057'
     >>> id_url("hsa-miR-21-5p")
     'https://www.mirbase.org/results/?query=hsa-miR-21-5p'
+    >>> id_url("CVCL_0062")
+    'https://www.cellosaurus.org/CVCL_0062'
     """
     nid = str(node_id)
     prefix, _, local = nid.partition(":")
     if prefix in ("CL", "MONDO", "GO", "UBERON", "DOID", "CHEBI"):
         return f"https://purl.obolibrary.org/obo/{quote(prefix)}_{quote(local)}"
+    if prefix == "NCIT":
+        return f"https://purl.obolibrary.org/obo/NCIT_{quote(local)}"
+    if nid.startswith("CVCL_"):
+        return f"https://www.cellosaurus.org/{quote(nid)}"
     if prefix == "REACT":
         return f"https://reactome.org/content/detail/{quote(local)}"
     if prefix in ("hgnc.symbol", "protein", "mrna", "lncrna", "dna"):

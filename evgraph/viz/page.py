@@ -25,6 +25,7 @@ CATEGORY_COLORS = {
     "LncRNA": "#0072B2", "CircRNA": "#CC79A7", "MRNA": "#F0E442", "DNA": "#8C564B", "Lipid": "#BCBD22",
     "Metabolite": "#17BECF", "Gene": "#CC6677", "Pathway": "#7F3C8D", "Phenotype": "#E41A1C",
     "Cancer": "#000000", "Drug": "#4D4D4D", "BiomarkerClaim": "#BBBBBB", "BodyFluid": "#A6761D",
+    "CellLine": "#F5C26B",
 }
 EDGE_STYLES = {
     "RELEASES": {"color": "#E69F00", "dashes": False}, "CARRIES": {"color": "#56B4E9", "dashes": False},
