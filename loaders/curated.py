@@ -120,6 +120,13 @@ def cargo_gene(cargo_type: str, cargo_id: str) -> str | None:
     return symbol if SYMBOL.match(symbol) else None
 
 
+def _cancer_papers(cancer: str, pmids: list[str], dois: list[str]) -> list[str]:
+    """``cancer|paper`` for each paper of a machinery or drug row, so that a context keeps the papers of
+    its own cancer's rows once rows of several cancers merge into one edge (a DOI only where the row
+    cites no PMID, as on the edge)."""
+    return [f"{cancer}|{p}" for p in (pmids or dois)]
+
+
 def _merge_scalar(key: str, a, b):
     """The value of a merged edge whose rows disagree on ``key``, or ``None`` when they may not.
 
@@ -419,7 +426,8 @@ def _communications(b: _Builder, rows: list[Row]) -> None:
             for c in cargo:
                 b.edge(row, c, mirna, "SPONGES", pmids, level, records=[rid], recipient_cells=recipients, **cite)
         for gene, effect in targets:
-            for c in cargo:
+            # the EVs of a whole-EV record act on the target themselves: no cargo molecule stands between
+            for c in cargo or [rid]:
                 b.edge(row, c, gene, "REGULATES", pmids, level, effect=effect, records=[rid],
                        recipient_cells=recipients, **cite)
             for pw in pathways:
@@ -525,11 +533,13 @@ def _machinery(b: _Builder, rows: list[Row]) -> None:
         if not (gene and cell and cancer and role and intervention and status):
             continue
         level = strongest_evidence(systems, s)  # unspecified when the row does not say
+        papers = _cancer_papers(cancer, pmids, dois)
         b.edge(row, gene, cell, "EV_MACHINERY_IN", pmids, level, dois=dois, roles=[role],
-               interventions=[intervention], cancers=[cancer], status=status, disputed_by=disputed_by)
+               interventions=[intervention], cancers=[cancer], status=status, disputed_by=disputed_by,
+               cancer_papers=papers)
         for p, effect in phen:
             b.edge(row, gene, p, "MACHINERY_DRIVES", pmids, level, dois=dois, roles=[role], cancers=[cancer],
-                   effect=effect, status=status, disputed_by=disputed_by)
+                   effect=effect, status=status, disputed_by=disputed_by, cancer_papers=papers)
 
 
 def _drugs(b: _Builder, rows: list[Row]) -> None:
@@ -561,7 +571,8 @@ def _drugs(b: _Builder, rows: list[Row]) -> None:
         if not (drug and action and status) or (row.get("cancer") and not cancer) or (kind and not target):
             continue
         level = strongest_evidence(systems, s)
-        context = {"cancers": [cancer] if cancer else [], "status": status, "disputed_by": disputed_by}
+        context = {"cancers": [cancer] if cancer else [], "status": status, "disputed_by": disputed_by,
+                   "cancer_papers": _cancer_papers(cancer or "", pmids, dois)}
         if target:
             b.edge(row, drug, target, "TARGETS", pmids, level, dois=dois, action=action, phenotypes=phen, **context)
         for p in phen:

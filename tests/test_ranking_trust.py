@@ -288,3 +288,27 @@ def test_evaluate_reports_every_ranking_and_baseline(bundled_graph):
     assert 0.35 < out["metrics"]["random"]["auroc"] < 0.65
     with pytest.raises(EvgraphError, match="none of the known targets"):
         evaluate_recovery(bundled_graph, [{"target": "hgnc.symbol:NOTAGENE", "pmids": ["1"]}], n_random=2)
+
+
+# -- contexts keep their own papers only ------------------------------------------------------------------
+
+def test_a_cancer_context_keeps_the_papers_of_its_own_records_and_rows(bundled_graph):
+    from evgraph.analysis.context import restrict
+
+    breast = "MONDO:0007254"
+    H = restrict(bundled_graph, cancer={breast})
+    recs = {n for n, c in H.nodes(data="category") if c == "CommunicationRecord"}
+    own = {p for r in recs for p in list(H.nodes[r].get("pmids", [])) + list(H.nodes[r].get("dois", []))}
+    for u, v, k, d in H.edges(keys=True, data=True):
+        papers = set(d.get("pmids", [])) | set(d.get("dois", []))
+        if d.get("records") and d.get("knowledge_source") == "evgraph-curated":
+            assert papers <= own, (u, v, k, papers - own)  # another cancer's DOI-only papers used to stay
+        if d.get("cancer_papers"):  # machinery and drug rows: only the breast rows' papers
+            mine = {pair.split("|", 1)[1] for pair in d["cancer_papers"] if pair.split("|", 1)[0] in ("", breast)}
+            assert papers and papers <= mine, (u, v, k)
+    full = [d for _, v, k, d in bundled_graph.out_edges("hgnc.symbol:RAB27A", keys=True, data=True)
+            if k == "EV_MACHINERY_IN"]
+    kept = [d for _, v, k, d in H.out_edges("hgnc.symbol:RAB27A", keys=True, data=True) if k == "EV_MACHINERY_IN"]
+    assert sum(len(d["pmids"]) + len(d.get("dois", [])) for d in kept) < sum(
+        len(d["pmids"]) + len(d.get("dois", [])) for d in full)
+    assert any(k == "REDUCES" for _, _, k in H.edges(keys=True))  # drug rows survive a context

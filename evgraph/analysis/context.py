@@ -56,6 +56,10 @@ def _as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _papers(d: dict) -> set:
+    return set(d.get("pmids") or ()) | set(d.get("dois") or ())
+
+
 def record_levels(d: dict) -> set:
     """The evidence a record rests on: where its mechanism was shown (in vitro, in vivo), plus
     patient samples when the paper also associates the cargo with patients."""
@@ -69,6 +73,30 @@ def _record_cancers(G, rec):
 # Relationship types loaded from public databases, which no communication record supports.
 BACKGROUND = frozenset({"DETECTED_IN", "PREDICTED_TARGET", "PARTICIPATES_IN", "PART_OF", "IN_GENE_SET",
                         "INTERACTS_WITH"})
+
+
+# Edges merged from machinery and drug rows, each row shown in one cancer (or, for a drug row, none).
+CANCER_ROWS = frozenset({"EV_MACHINERY_IN", "MACHINERY_DRIVES", "TARGETS", "REDUCES"})
+
+
+def _rows_in(d: dict, wanted) -> dict | None:
+    """A machinery or drug edge as its rows in the ``wanted`` cancers show it: their papers only
+    (``cancer_papers`` pairs each paper with its row's cancer); ``None`` when no row is in them.
+    A drug row that names no cancer counts in every context."""
+    if wanted is None:
+        return d
+    cancers = d.get("cancers") or []
+    if cancers and not wanted.intersection(cancers):
+        return None
+    pairs = d.get("cancer_papers")
+    if not pairs:
+        return d
+    keep = {p for pair in pairs for c, _, p in [pair.partition("|")] if c in wanted or c == ""}
+    pmids = [p for p in d.get("pmids", []) if p in keep]
+    dois = [x for x in d.get("dois", []) if x in keep]
+    if not pmids and not dois:
+        return None
+    return {**d, "pmids": pmids, "dois": dois, "cancers": sorted(wanted.intersection(cancers))}
 
 
 def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) -> nx.MultiDiGraph:
@@ -134,18 +162,26 @@ def restrict(G, *, cancer=None, species=None, evidence=None, model_system=None) 
         elif recs is not None:
             kept = [r for r in recs if r in keep]
             if kept:
-                pmids = sorted({p for r in kept for p in G.nodes[r].get("pmids", [])} & set(d.get("pmids", [])),
-                               key=int)
-                H.add_edge(u, v, key=k, **{**d, "records": kept, "pmids": pmids or d.get("pmids", [])})
+                # the papers of the dropped records go; those of kept records and of no record (a
+                # database reference merged into the edge) stay
+                dropped = {p for r in recs if r not in keep and r in G for p in _papers(G.nodes[r])}
+                dropped -= {p for r in kept if r in G for p in _papers(G.nodes[r])}
+                pmids = [p for p in d.get("pmids", []) if p not in dropped]
+                dois = [x for x in d.get("dois", []) if x not in dropped]
+                H.add_edge(u, v, key=k, **{**d, "records": kept, "pmids": pmids,
+                                           **({"dois": dois} if "dois" in d else {})})
     nodes_in = set(H)
     for u, v, k, d in G.edges(keys=True, data=True):
-        if k == "EV_MACHINERY_IN" or k == "MACHINERY_DRIVES":
-            if wanted is not None and not wanted.intersection(d.get("cancers", [])):
+        if k in CANCER_ROWS:
+            d = _rows_in(d, wanted)
+            if d is None:
                 continue
             if k == "EV_MACHINERY_IN" and v not in nodes_in:
                 continue
+            if k in ("TARGETS", "REDUCES") and u not in nodes_in and v not in nodes_in:
+                continue
             H.add_edge(u, v, key=k, **d)
-        elif k in ("PRODUCT_OF", "TARGETS") and (u in nodes_in or v in nodes_in):
+        elif k == "PRODUCT_OF" and (u in nodes_in or v in nodes_in):
             H.add_edge(u, v, key=k, **d)
         elif cat[u] == "BiomarkerClaim":
             claim_cancers = {t for _, t, kk in G.out_edges(u, keys=True) if kk == "IN_CONTEXT_OF"}

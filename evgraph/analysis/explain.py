@@ -50,7 +50,8 @@ def evidence_chains(G, *, records=None) -> list[list[tuple]]:
     of ``(source, type, target)`` steps, built only from edges the same record supports.
 
     A chain stops early where the record names no target or pathway: it then
-    ends at the record's own phenotypes.
+    ends at the record's own phenotypes. A whole-EV record (no cargo molecule
+    resolved) goes from the record straight to its targets or phenotypes.
     """
     chains = []
     for rec in records or record_ids(G):
@@ -58,8 +59,9 @@ def evidence_chains(G, *, records=None) -> list[list[tuple]]:
         phenos = _out(G, rec, "CAUSES")
         for donor in donors:
             head = [(donor, "RELEASES", rec)]
-            for cargo in _out(G, rec, "CARRIES"):
-                base = head + [(rec, "CARRIES", cargo)]
+            # a whole-EV record carries no resolved molecule: its EVs act on the targets themselves
+            for cargo in _out(G, rec, "CARRIES") or [rec]:
+                base = head + ([(rec, "CARRIES", cargo)] if cargo != rec else [])
                 genes = [g for g in _out(G, cargo, "REGULATES") if _supports(G, cargo, g, "REGULATES", rec)]
                 if not genes:
                     chains += [base + [(rec, "CAUSES", p)] for p in phenos] or [base]

@@ -143,13 +143,14 @@ def modalities(A, group) -> dict[str, tuple[str, list[str]]]:
         c, g = int(A.src[e]), int(A.dst[e])
         acts = effect[e] == "activates"
         verb = "activated" if acts else ("sponged" if A.types[A.etype[e]] == "SPONGES" else "repressed")
+        by = "the EVs of whole-EV" if A.categories[c] == RECORD else f"EV cargo {A.names[c]} in"
         for r in record_of(e):
             direction = directions[r][0]
             if direction == "mixed":
                 continue
             promoting = direction == "promotes"
             modality = "inhibit" if acts == promoting else "restore"
-            votes.add(group[g], modality, f"{verb} by EV cargo {A.names[c]} in {word(r)} records", A.nodes[r])
+            votes.add(group[g], modality, f"{verb} by {by} {word(r)} records", A.nodes[r])
     for e in np.flatnonzero(A.type_mask("MACHINERY_DRIVES")).tolist():
         g, p = int(A.src[e]), int(A.dst[e])
         if effect[e] == "mixed":
