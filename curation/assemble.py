@@ -243,7 +243,7 @@ for r in parts("references"):
 # One paper, one reference: a part that saw only a paper's DOI (or its title) may cite a paper another
 # part cites by PMID. Such DOI-only references fold into the PMID one, and rows citing the DOI alone
 # then cite the PMID.
-merged = {}
+merged, notes = {}, []  # reported after every file is written
 by_doi = {r["doi"].lower(): k for k, r in refs.items() if r["pmid"] and r["doi"]}
 by_title = {r["title"].lower().strip(" ."): k for k, r in refs.items() if r["pmid"] and r["title"]}
 for key, r in list(refs.items()):
@@ -256,7 +256,7 @@ for key, r in list(refs.items()):
         refs[target]["verified_by"] += f" | DOI {r['doi']} seen at: {r['verified_by']}"
         merged[r["doi"]] = refs[target]["pmid"]
         del refs[key]
-        print(f"MERGED reference DOI {r['doi']} into PMID {refs[target]['pmid']}")
+        notes.append(f"MERGED reference DOI {r['doi']} into PMID {refs[target]['pmid']}")
 for row in comm + bio + mach + drugs + known_targets:
     if not row["pmids"] and row["dois"] in merged:
         row["pmids"] = merged[row["dois"]]
@@ -312,5 +312,7 @@ missing = sorted(cited - set(refs))
 print(f"communications {len(comm)} biomarkers {len(bio)} machinery {len(mach)} drugs {len(drugs)} "
       f"known_targets {len(known_targets)} refs {len(refs)}")
 print("cited without reference rows:", missing)
+for n in notes:
+    print(n)
 for s in skipped:
     print("SKIPPED", s)
