@@ -58,7 +58,8 @@ def main(argv):
         f"# genes: the {len(wanted) - len(missing)} symbols of the bundled knowledge base that HGNC approves",
         "alias\tsymbol\tkind",
     ]
-    body = ["\t".join(e) for e in sorted(out, key=lambda e: (e[0].upper(), e[1]))]
+    # every field in the key: names that differ only in case must not fall to set order (hash seeds vary)
+    body = ["\t".join(e) for e in sorted(out, key=lambda e: (e[0].upper(), e[1], e[0], e[2]))]
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, filename="") as gz:
         gz.write(("\n".join(header + body) + "\n").encode("utf-8"))
