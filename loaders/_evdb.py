@@ -34,7 +34,7 @@ import pandas as pd
 from evgraph.loaders._read import LINE, bad, clean_ids, collect, read_table
 from evgraph.loaders.normalise import UNMAPPED, Report, normalise_mirna
 from evgraph.loaders.registry import (Context, FileRole, Option, Result, SourceInfo, edge_frame, node_frame,
-                                      register)
+                                      prefixed, register)
 from evgraph.tables import Tables
 
 __all__ = ["ev_file_roles", "load_ev_database", "register_ev_database", "PROTEIN_COLUMNS", "MIRNA_COLUMNS", "EXPERIMENT_COLUMNS"]
@@ -178,7 +178,7 @@ def load_ev_database(files: dict, ctx: Context, *, name: str, license: str) -> R
     edges = [detected]
     genes = cargo_nodes.loc[cargo_nodes["category"] != "MiRNA"]
     if len(genes):
-        gene_ids = ctx.gene_prefix + genes["symbol"]
+        gene_ids = prefixed(ctx.gene_prefix, genes["symbol"])
         nodes.append(node_frame(gene_ids, "Gene", names=genes["symbol"], symbol=genes["symbol"]))
         edges.append(edge_frame(genes["cargo"], gene_ids, "PRODUCT_OF", knowledge_source=name,
                                 version=version, license=license))

@@ -242,11 +242,11 @@ def _count_lines(chunk: bytes, sepb: int, counts: list, blanks: list) -> None:
     blanks.append(blank)
 
 
-def _malformed_lines(path, n_header: int, sep: str, required_index: int):
-    """Lines (1-based, header excluded) with more fields than the header, or too few to reach the
-    last required column: ``[(line, fields)]``."""
+def _malformed_lines(path, n_header: int, sep: str, needed: int):
+    """Lines (1-based, header excluded) with more fields than the header, or fewer than ``needed``
+    (too few to reach the last required column): ``[(line, fields)]``."""
     counts, blank = field_counts(path, sep)
-    wrong = ((counts > n_header) | (counts <= required_index)) & ~blank
+    wrong = ((counts > n_header) | (counts < needed)) & ~blank
     wrong[:1] = False
     return [(int(i) + 1, int(counts[i])) for i in np.flatnonzero(wrong).tolist()]
 

@@ -112,11 +112,15 @@ def _nothing_added(entry: dict) -> str | None:
     if entry.get("edges_added", 0) or entry.get("edges_merged", 0):
         return None
     rejected = entry.get("rejected", {})
+    unmapped = entry.get("unmapped", {})
     if not entry.get("rows_read"):
         why = "its files hold no rows"
     elif rejected:
         reason, n = max(rejected.items(), key=lambda kv: kv[1])
         why = f"{n:,} of {entry['rows_read']:,} rows rejected: {reason}"
+        if unmapped:
+            kind, u = max(unmapped.items(), key=lambda kv: kv[1]["rows"])
+            why += f"; most unmapped: {kind} ({u['rows']:,} rows)"
     else:
         why = "no row could be mapped"
     return f"{entry['source']} added nothing ({why})"
@@ -253,6 +257,9 @@ def build(
                 count = len(ctx.orthologs or {})
                 if species == "human":
                     summary.warnings.append("orthologs: not used in a human build")
+                elif loaded.symbols.get(species):
+                    # the file's own symbols: a row writing CD63 for a mouse gene finds MGI's Cd63
+                    ctx.symbols = SymbolMap.known(species, loaded.symbols[species])
             else:
                 ctx.mirna_aliases = loaded
                 count = len(loaded)

@@ -29,7 +29,7 @@ import pandas as pd
 from evgraph.loaders._read import LINE, bad, collect, read_table
 from evgraph.loaders.normalise import Report
 from evgraph.loaders.registry import (Context, FileRole, Result, SourceInfo, edge_frame, gene_nodes, node_frame,
-                                      register)
+                                      prefixed, register)
 from evgraph.tables import Tables
 
 __all__ = ["drug_id", "action_of_types", "load"]
@@ -152,7 +152,7 @@ def load(files, ctx: Context) -> Result:
     agg = agg.merge(best, on=["drug", "gene"], how="left")
     for col in ("interaction_types", "pmids"):
         agg[col] = [v if isinstance(v, list) else [] for v in agg[col]]
-    edges = edge_frame(agg["drug"], ctx.gene_prefix + agg["gene"], "TARGETS", knowledge_source="dgidb",
+    edges = edge_frame(agg["drug"], prefixed(ctx.gene_prefix, agg["gene"]), "TARGETS", knowledge_source="dgidb",
                        version=ctx.version, license=LICENSE, pmids=agg["pmids"],
                        action=agg["interaction_types"].map(action_of_types),
                        interaction_types=agg["interaction_types"], source_databases=agg["source_databases"],

@@ -27,7 +27,7 @@ import pandas as pd
 
 from evgraph.loaders._read import LINE, read_gmt
 from evgraph.loaders.normalise import Report
-from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, node_frame, register
+from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, node_frame, prefixed, register
 from evgraph.tables import Tables
 
 MSIGDB = re.compile(r"^(h|c[1-8]|mh|m[1-8])\.[\w.]*\.(symbols|entrez)\.gmt", re.IGNORECASE)
@@ -106,7 +106,7 @@ def _symbols(path: Path, df: pd.DataFrame, ctx: Context, report: Report) -> pd.S
     if keyed_by_entrez(path, df["gene"]):
         numeric = df["gene"].str.fullmatch(r"\d+")
         table = ctx.human.entrez if ctx.species != "human" else ctx.symbols.entrez
-        human = df["gene"].where(numeric, None).map(table)
+        human = df["gene"].where(numeric, None).map(table).astype(object)
         lost = human.isna()
         report.unmapped_values("NCBI Gene id (no symbol known: give the HGNC file)" if not table else
                                "NCBI Gene id not in the HGNC file", df.loc[lost, "gene"], lines=lines[lost], path=path)
@@ -141,7 +141,7 @@ def load(files, ctx: Context) -> Result:
         sets = df.assign(sid=ids).drop_duplicates("sid")
         desc = sets["description"].where(~sets["description"].str.match(r"^(https?://|$)"), None)
         nodes.append(node_frame(sets["sid"], "GeneSet", names=sets["set"], collection=collection, description=desc))
-        gene_ids = ctx.gene_prefix + df["symbol"]
+        gene_ids = prefixed(ctx.gene_prefix, df["symbol"])
         nodes.append(node_frame(gene_ids, "Gene", names=df["symbol"], symbol=df["symbol"]))
         edges.append(edge_frame(gene_ids, ids, "IN_GENE_SET", knowledge_source="gmt", version=ctx.version,
                                 license=licence_of(path)))

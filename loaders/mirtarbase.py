@@ -23,7 +23,8 @@ import pandas as pd
 
 from evgraph.loaders._read import LINE, bad, clean_ids, collect, read_excel, read_table
 from evgraph.loaders.normalise import Report, normalise_mirna
-from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, mirna_gene_nodes, register
+from evgraph.loaders.registry import (Context, FileRole, Result, SourceInfo, edge_frame, mirna_gene_nodes, prefixed,
+                                      register)
 from evgraph.tables import Tables
 
 COLUMNS = ("miRTarBase ID", "miRNA", "Species (miRNA)", "Target Gene", "Target Gene (Entrez Gene ID)",
@@ -100,7 +101,7 @@ def load(files, ctx: Context) -> Result:
     no_pmid = agg["pmids"].map(len) == 0
     report.reject("interactions citing no PMID", int(no_pmid.sum()))
     agg = agg.loc[~no_pmid]
-    gene_ids = ctx.gene_prefix + agg["gene"]
+    gene_ids = prefixed(ctx.gene_prefix, agg["gene"])
     edges = edge_frame(agg["mirna"], gene_ids, "REGULATES", knowledge_source="mirtarbase", version=ctx.version,
                        license=LICENSE, pmids=agg["pmids"],
                        effect=agg["functional"].map({True: "represses", False: None}),

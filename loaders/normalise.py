@@ -183,10 +183,7 @@ def _mixed_case(raw: str) -> bool:
     return text != text.upper()
 
 
-def _human_style(raw: str) -> bool:
-    """Two or more letters, all upper case (``JUNB``): how HGNC writes symbols, not MGI or RGD."""
-    letters = [c for c in raw if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
 
 
 @dataclass
@@ -197,7 +194,7 @@ class SymbolMap:
     (Entrez id, symbol) pairs other sources carry (:meth:`learn_entrez`).
     """
 
-    approved: set = field(default_factory=set)
+    approved: set = field(default_factory=set)         # HGNC symbols (mouse, rat: the ortholog file's symbols)
     renamed: dict = field(default_factory=dict)        # previous symbol or unique alias (upper case) -> approved
     written: dict = field(default_factory=dict)        # the same, keyed as HGNC writes the alias
     ambiguous: set = field(default_factory=set)        # aliases of several genes
@@ -243,7 +240,15 @@ class SymbolMap:
 
     @property
     def has_hgnc(self) -> bool:
-        return bool(self.approved)
+        return bool(self.approved) and self.species == "human"
+
+    @classmethod
+    def known(cls, species: str, symbols) -> "SymbolMap":
+        """A mouse or rat map that knows these symbols (from an ortholog file) and keeps others as written."""
+        m = cls(approved=set(symbols), species=species)
+        counts = Counter(x.upper() for x in m.approved)
+        m._upper = {x.upper(): x for x in m.approved if counts[x.upper()] == 1}
+        return m
 
     @property
     def prefix(self) -> str:
@@ -252,20 +257,26 @@ class SymbolMap:
 
     def symbol(self, value) -> tuple[str | None, str]:
         """``(approved symbol or None, how)`` with ``how`` one of ``approved``, ``case``,
-        ``renamed``, ``unchecked`` (no HGNC file) when mapped, else the reason: ``ambiguous``,
-        ``unknown``, ``alias in another case``, ``numeric, not a symbol``, ``not a valid
-        symbol`` or ``human-style symbol in a {species} build``."""
+        ``renamed``, ``unchecked`` (no HGNC file; for mouse and rat, a symbol the ortholog file
+        does not list) when mapped, else the reason: ``ambiguous``, ``unknown``, ``alias in
+        another case``, ``numeric, not a symbol`` or ``not a valid symbol``."""
         s = normalise_symbol(value, self.species)
         if s is None:
             return None, "unknown"
         raw = value.strip()
         valid = _VALID["human" if self.species == "human" else "other"]
         if self.species != "human":
-            if _human_style(raw):
-                return None, f"human-style symbol in a {self.species} build"
-            return (s, "unchecked") if valid.match(s) else (None, "not a valid symbol")
+            if not valid.match(s):
+                return None, "not a valid symbol"
+            if s in self.approved:
+                return s, "approved"
+            # MGI writes Cd63; a row that writes CD63 names the one MGI symbol it matches without case
+            one = self._upper.get(s.upper()) if self.approved else None
+            return (one, "case") if one else (s, "unchecked")
+        if not valid.match(s):
+            return None, "not a valid symbol"
         if not self.has_hgnc:
-            return (s, "unchecked") if valid.match(s) else (None, "not a valid symbol")
+            return s, "unchecked"
         if s in self.approved:
             return s, "approved"
         up = s.upper()
@@ -347,18 +358,20 @@ class Orthologs:
     human_to: dict = field(default_factory=dict)
     source: str = ""
     dropped: dict = field(default_factory=dict)   # species -> pairs left out as not one-to-one
+    symbols: dict = field(default_factory=dict)   # species -> every symbol of that species in the file
 
     @classmethod
-    def from_pairs(cls, species: str, pairs, source: str = "") -> "Orthologs":
+    def from_pairs(cls, species: str, pairs, source: str = "", symbols=()) -> "Orthologs":
         pairs = {(h, o) for h, o in pairs if h and o}
         human = Counter(h for h, _ in pairs)
         other = Counter(o for _, o in pairs)
         one = {h: o for h, o in pairs if human[h] == 1 and other[o] == 1}
-        return cls({species: one}, source, {species: len(pairs) - len(one)})
+        return cls({species: one}, source, {species: len(pairs) - len(one)},
+                   {species: set(symbols) | {o for _, o in pairs}})
 
     def merge(self, other: "Orthologs") -> "Orthologs":
         return Orthologs({**self.human_to, **other.human_to}, self.source or other.source,
-                         {**self.dropped, **other.dropped})
+                         {**self.dropped, **other.dropped}, {**self.symbols, **other.symbols})
 
 
 def line_key(name: str) -> str:

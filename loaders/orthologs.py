@@ -45,7 +45,8 @@ def read_orthologs(path) -> Orthologs:
         if not len(rows):
             continue
         pairs = human.merge(rows, on="DB Class Key", suffixes=("_h", "_o"))
-        out = out.merge(Orthologs.from_pairs(sp, zip(pairs["Symbol_h"], pairs["Symbol_o"]), source=path.name))
+        out = out.merge(Orthologs.from_pairs(sp, zip(pairs["Symbol_h"], pairs["Symbol_o"]), source=path.name,
+                                             symbols=rows["Symbol"].dropna()))
     if not out.human_to:
         raise bad(path, 0, "", "no human-mouse or human-rat homology class in the file (NCBI Taxon ID 9606 "
                   "with 10090 or 10116)")
@@ -66,7 +67,7 @@ INFO = register(SourceInfo(
     homepage="https://www.informatics.jax.org/downloads/reports/index.html ; https://www.genenames.org/tools/hcop/",
     download="MGI reports, Vertebrate homology: HOM_MouseHumanSequence.rpt (or HOM_AllOrganism.rpt); or HCOP: "
              "human_mouse_hcop_fifteen_column.txt.gz",
-    license="MGI: CC BY 4.0; HCOP: freely available (HGNC, CC0)",
+    license="MGI: free to use with citation (MGI copyright notice); HCOP: freely available (HGNC)",
     citation="Baldarelli RM, et al. Mouse Genome Informatics: an integrated knowledgebase system for the "
              "laboratory mouse. Genetics. 2024;227(1):iyae031. Yates B, et al. Genenames.org: the HGNC and VGNC "
              "resources in 2017 (HCOP). Nucleic Acids Res. 2017;45(D1):D619-D625.",

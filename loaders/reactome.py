@@ -35,7 +35,7 @@ import pandas as pd
 
 from evgraph.loaders._read import LINE, bad, collect, read_gmt, read_headerless
 from evgraph.loaders.normalise import Report
-from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, node_frame, register
+from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, node_frame, prefixed, register
 from evgraph.tables import Tables
 
 LICENSE = "CC0-1.0"
@@ -104,9 +104,18 @@ def infection_pathways(names: dict, relations: pd.DataFrame | None) -> tuple[set
             kids.setdefault(parent, set()).add(child)
             parents.setdefault(child, set()).add(parent)
         stack = [pid for pid, name in names.items() if name == INFECTIOUS_DISEASE]
+        seen = set(stack)
         while stack:
             pid = stack.pop()
+            found.add(pid)
             for c in kids.get(pid, ()):
+                if c not in seen:
+                    seen.add(c)
+                    stack.append(c)
+        # below a pathway named as an infection, too (the hierarchy may lack "Infectious disease")
+        stack = list(found)
+        while stack:
+            for c in kids.get(stack.pop(), ()):
                 if c not in found:
                     found.add(c)
                     stack.append(c)
@@ -120,14 +129,26 @@ def infection_pathways(names: dict, relations: pd.DataFrame | None) -> tuple[set
 
 
 def _pathogen_names(df: pd.DataFrame, ctx: Context, infection: set, ancestors: set) -> set:
-    """Names of the GMT membership that are other organisms' proteins (see the module docstring)."""
+    """Names of the GMT membership that are other organisms' proteins (see the module docstring).
+
+    With the HGNC file a name qualifies only if HGNC would otherwise have renamed it (an alias, a
+    previous symbol, an alias in another case, an ambiguous alias) or it is written in lower case;
+    a name HGNC does not know at all is left to be counted as unknown.
+    """
     genes_of = df.groupby("pathway")["gene"].agg(frozenset).to_dict()
     in_infection = df.loc[df["pathway"].isin(infection), "gene"].unique()
-    approved = ctx.human.approved if ctx.human is not None else set()
-    upper = {a.upper() for a in approved}
-    # only names that could be gene symbols: "18S rRNA" is counted as an invalid symbol, not as a pathogen
-    candidates = [n for n in in_infection if _SYMBOL_LIKE.match(n)
-                  and (not approved or (n not in approved and n.upper() not in upper))]
+    hgnc = ctx.human if ctx.human.has_hgnc else None
+    candidates = []
+    for n in in_infection:
+        # only names that could be gene symbols: "18S rRNA" is counted as an invalid symbol
+        if not _SYMBOL_LIKE.match(n):
+            continue
+        if hgnc is None:
+            candidates.append(n)
+            continue
+        _, how = hgnc.symbol(n)
+        if how in ("renamed", "ambiguous", "alias in another case") or (how == "unknown" and n != n.upper()):
+            candidates.append(n)
     if not candidates:
         return set()
     sel = df.loc[df["gene"].isin(candidates)]
@@ -154,7 +175,9 @@ def _gmt_membership(path, ctx: Context, report: Report, names: dict, relations) 
     df = df.loc[same].assign(pathway="REACT:" + df.loc[same, "description"])
     infection, ancestors = infection_pathways({**dict(zip(df["pathway"], df["set"])), **names}, relations)
     pathogen = df["gene"].isin(_pathogen_names(df, ctx, infection, ancestors))
-    report.unmapped_values("other organism's protein in an infection pathway (not a human gene)",
+    report.unmapped_values("other organism's protein in an infection pathway (not a human gene)" if ctx.human.has_hgnc
+                           else "name listed only in infection pathways (a pathogen protein or a host gene: give "
+                                "the HGNC file to tell them apart)",
                            df.loc[pathogen, "gene"], lines=df.loc[pathogen, LINE], path=path)
     report.reject(f"{path.name}: other organisms' proteins listed in human infection pathways", int(pathogen.sum()))
     df = df.loc[~pathogen]
@@ -205,7 +228,7 @@ def load(files, ctx: Context) -> Result:
     m = pd.concat(members, ignore_index=True)
     extra = m.loc[~m["pathway"].isin(names.keys())].drop_duplicates("pathway")
     names.update(zip(extra["pathway"], extra["pathway_name"]))
-    m = m.assign(gene=ctx.gene_prefix + m["symbol"])
+    m = m.assign(gene=prefixed(ctx.gene_prefix, m["symbol"]))
     codes = collect(m, ["gene", "pathway"], {"evidence": "evidence"})
     edges.append(edge_frame(codes["gene"], codes["pathway"], "PARTICIPATES_IN", knowledge_source="reactome",
                             version=ctx.version, license=LICENSE, evidence_codes=codes["evidence"]))

@@ -22,7 +22,8 @@ from evgraph.loaders.normalise import SPECIES, Report, SampleMapper, SymbolMap
 from evgraph.tables import Tables
 
 __all__ = ["FileRole", "Option", "SourceInfo", "Context", "Result", "register", "sources", "get_source",
-           "classify_files", "detect_version", "edge_frame", "node_frame", "gene_nodes", "mirna_gene_nodes"]
+           "classify_files", "detect_version", "edge_frame", "node_frame", "gene_nodes", "mirna_gene_nodes",
+           "prefixed"]
 
 
 @dataclass(frozen=True)
@@ -241,9 +242,23 @@ def node_frame(ids: pd.Series, category: str, names=None, **props) -> pd.DataFra
     return df.drop_duplicates("id").reset_index(drop=True)
 
 
+def prefixed(prefix: str, values) -> pd.Series:
+    """``prefix + value`` for each value, as strings whatever the column's dtype (an empty column
+    of floats included).
+
+    Examples
+    --------
+    >>> prefixed("mgi.symbol:", pd.Series(["Gnai3"])).tolist(), prefixed("x:", pd.Series([], dtype=float)).tolist()
+    (['mgi.symbol:Gnai3'], [])
+    """
+    values = pd.Series(values)
+    return pd.Series([prefix + str(v) for v in values.tolist()], index=values.index, dtype=object)
+
+
 def gene_nodes(genes: pd.Series, prefix: str = "hgnc.symbol:") -> pd.DataFrame:
     """Gene nodes for symbols, ids in the species' namespace (``hgnc.symbol:``, ``mgi.symbol:``)."""
-    return node_frame(prefix + genes, "Gene", names=genes, symbol=genes)
+    genes = pd.Series(genes).astype(object)
+    return node_frame(prefixed(prefix, genes), "Gene", names=genes, symbol=genes)
 
 
 def mirna_gene_nodes(mirnas: pd.Series, genes: pd.Series, prefix: str = "hgnc.symbol:") -> pd.DataFrame:

@@ -20,7 +20,7 @@ import pandas as pd
 from evgraph.loaders._read import LINE, bad, iter_chunks, read_table
 from evgraph.loaders.normalise import Report
 from evgraph.loaders.registry import (Context, FileRole, Option, Result, SourceInfo, edge_frame, node_frame,
-                                      register)
+                                      prefixed, register)
 from evgraph.tables import Tables
 
 LICENSE = "CC-BY-4.0"
@@ -90,11 +90,11 @@ def load(files, ctx: Context) -> Result:
     lo, hi = np.where(a < b, a, b), np.where(a < b, b, a)
     pairs = pd.DataFrame({"a": lo, "b": hi, "score": s}).sort_values("score", ascending=False, kind="stable")
     pairs = pairs.drop_duplicates(["a", "b"]).sort_values(["a", "b"]).reset_index(drop=True)
-    ga, gb = ctx.gene_prefix + pairs["a"], ctx.gene_prefix + pairs["b"]
+    ga, gb = prefixed(ctx.gene_prefix, pairs["a"]), prefixed(ctx.gene_prefix, pairs["b"])
     edges = edge_frame(ga, gb, "INTERACTS_WITH", knowledge_source="string", version=ctx.version, license=LICENSE,
                        score=pairs["score"].astype(int).astype(object))
     genes = pd.concat([pairs["a"], pairs["b"]]).drop_duplicates()
-    nodes = node_frame(ctx.gene_prefix + genes, "Gene", names=genes, symbol=genes)
+    nodes = node_frame(prefixed(ctx.gene_prefix, genes), "Gene", names=genes, symbol=genes)
     return Result(Tables(nodes, edges, {"source": "string", "version": ctx.version}), report)
 
 

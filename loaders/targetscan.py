@@ -16,7 +16,7 @@ import pandas as pd
 from evgraph.loaders._read import LINE, numeric, read_table
 from evgraph.loaders.normalise import Report, normalise_mirna
 from evgraph.loaders.registry import (Context, FileRole, Option, Result, SourceInfo, edge_frame, mirna_gene_nodes,
-                                      register)
+                                      prefixed, register)
 from evgraph.tables import Tables
 
 REQUIRED = ("Gene Symbol", "Species ID", "Representative miRNA", "Cumulative weighted context++ score")
@@ -62,7 +62,7 @@ def load(files, ctx: Context) -> Result:
     for out, integer in OPTIONAL_NUMERIC.values():
         if integer and out in agg.columns:
             agg[out] = agg[out].astype("Int64").astype(object).where(agg[out].notna(), None)
-    gene_ids = ctx.gene_prefix + agg["gene"]
+    gene_ids = prefixed(ctx.gene_prefix, agg["gene"])
     props = {c: agg[c] for c in aggs}
     edges = edge_frame(agg["mirna"], gene_ids, "PREDICTED_TARGET", knowledge_source="targetscan",
                        version=ctx.version, license=LICENSE, **props)
