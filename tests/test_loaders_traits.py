@@ -361,3 +361,22 @@ def test_tsv_lines_too_short_for_a_required_column_are_errors_by_default(tmp_pat
         read_table(tmp_path / "t.tsv", ["a", "c"])
     df = read_table(tmp_path / "t.tsv", ["a"])    # a short line that still holds every required column
     assert df["_line"].tolist() == [2, 3]
+
+
+def test_build_command_lists_skipped_lines_and_strict_mode_exits_1(tmp_path):
+    from typer.testing import CliRunner
+
+    from evgraph.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["build", "--out", str(tmp_path / "g"), "--no-curated",
+                              "--source", f"hgnc={HGNC}", "--source", f"vesiclepedia={T / 'vesiclepedia'}"])
+    assert res.exit_code == 0, res.output
+    assert ("vesiclepedia: 2 malformed line(s) skipped in VESICLEPEDIA_PROTEIN_MRNA_DETAILS_5.1.txt (wrong number "
+            "of fields): line 3, 5; --option vesiclepedia.strict=true stops instead") in res.stderr
+    assert "vesiclepedia: 1 unmapped gene symbol (not a valid symbol) (1 rows), e.g. - " \
+           "(VESICLEPEDIA_PROTEIN_MRNA_DETAILS_5.1.txt:4)" in res.stderr
+    strict = runner.invoke(app, ["build", "--out", str(tmp_path / "s"), "--no-curated", "--source",
+                                 f"vesiclepedia={T / 'vesiclepedia'}", "--option", "vesiclepedia.strict=true"])
+    assert strict.exit_code == 1 and "VESICLEPEDIA_PROTEIN_MRNA_DETAILS_5.1.txt:3: expected 7" in strict.stderr
+    assert not (tmp_path / "s" / "nodes.csv").exists() and "Traceback" not in strict.output
