@@ -9,6 +9,14 @@ Files (tab-separated, header line, often Latin-1):
 * experiment details: ``EXPERIMENT ID, PUBMED ID, SPECIES, SAMPLE`` (+ more); ``PUBMED ID``
   0 means unpublished
 
+Real downloads hold malformed lines (Vesiclepedia 5.1's protein file: lines with
+more fields than the header, or too few to hold the required columns) and
+placeholders such as ``-`` for a gene symbol. Malformed lines are skipped,
+counted and listed with their line numbers in the build summary, and never stop
+the build; the option ``strict`` (``--option vesiclepedia.strict=true``) makes
+the first one an error instead. A placeholder symbol is counted as unmapped.
+A comma-separated file is refused as such, not reported as missing columns.
+
 Every cargo row is joined to its experiment; the experiment's sample name is
 mapped to a cell type, body fluid and/or cancer (see
 :class:`~evgraph.loaders.normalise.SampleMapper`). The result is one
@@ -25,7 +33,8 @@ import pandas as pd
 
 from evgraph.loaders._read import LINE, bad, clean_ids, collect, read_table
 from evgraph.loaders.normalise import UNMAPPED, Report, normalise_mirna
-from evgraph.loaders.registry import Context, FileRole, Result, SourceInfo, edge_frame, node_frame, register
+from evgraph.loaders.registry import (Context, FileRole, Option, Result, SourceInfo, edge_frame, node_frame,
+                                      prefixed, register)
 from evgraph.tables import Tables
 
 __all__ = ["ev_file_roles", "load_ev_database", "register_ev_database", "PROTEIN_COLUMNS", "MIRNA_COLUMNS", "EXPERIMENT_COLUMNS"]
@@ -52,9 +61,16 @@ def _species_ok(df: pd.DataFrame, ctx: Context, report: Report, what: str) -> pd
     return df.loc[keep]
 
 
+def _read(path, required, layout: str, ctx: Context, report: Report) -> pd.DataFrame:
+    """A file of the shared layout; malformed lines skipped and counted (an error in strict mode)."""
+    df = read_table(path, required, layout=layout, bad_lines="error" if ctx.options.get("strict") else "skip")
+    report.skipped_lines(path, df.attrs.get("malformed", []))
+    return df
+
+
 def _experiments(path, ctx: Context, report: Report) -> pd.DataFrame:
     """One row per (experiment, mapped term) with PMID and sample; unmapped samples reported."""
-    df = read_table(path, EXPERIMENT_COLUMNS, layout="EXPERIMENT ID, PUBMED ID, SPECIES, SAMPLE, ...")
+    df = _read(path, EXPERIMENT_COLUMNS, "EXPERIMENT ID, PUBMED ID, SPECIES, SAMPLE, ...", ctx, report)
     dup = df["EXPERIMENT ID"].duplicated()
     if dup.any():
         row = df.loc[dup].iloc[0]
@@ -79,12 +95,12 @@ def _experiments(path, ctx: Context, report: Report) -> pd.DataFrame:
     terms = pd.DataFrame(rows, columns=["EXPERIMENT ID", "term_category", "term"])
     mapped = df["EXPERIMENT ID"].isin(terms["EXPERIMENT ID"])
     report.unmapped_values("sample (no unambiguous Cell Ontology / UBERON / MONDO term or cell line)",
-                           df.loc[~mapped, "SAMPLE"].fillna("(empty)"))
+                           df.loc[~mapped, "SAMPLE"].fillna("(empty)"), lines=df.loc[~mapped, LINE], path=path)
     return df[["EXPERIMENT ID", "pmid", "SAMPLE"]].merge(terms, on="EXPERIMENT ID", how="left")
 
 
 def _cargo_protein(path, ctx: Context, report: Report, name: str) -> pd.DataFrame:
-    df = read_table(path, PROTEIN_COLUMNS, layout=PROTEIN_LAYOUT)
+    df = _read(path, PROTEIN_COLUMNS, PROTEIN_LAYOUT, ctx, report)
     report.rows_read += len(df)
     df = _species_ok(df, ctx, report, "protein/mRNA rows")
     kind = df["CONTENT TYPE"].fillna("").str.lower()
@@ -93,7 +109,7 @@ def _cargo_protein(path, ctx: Context, report: Report, name: str) -> pd.DataFram
     df = df.loc[known].assign(kind=kind[known])
     if "ENTREZ GENE ID" in df.columns:
         df["entrez"] = clean_ids(df["ENTREZ GENE ID"])
-    df["symbol"] = ctx.symbols.symbols(df["GENE SYMBOL"], report)
+    df["symbol"] = ctx.symbols.symbols(df["GENE SYMBOL"], report, lines=df[LINE], path=path)
     no_symbol = df["symbol"].isna()
     report.reject("protein/mRNA rows: gene symbol not mapped", int(no_symbol.sum()))
     df = df.loc[~no_symbol]
@@ -107,12 +123,14 @@ def _cargo_protein(path, ctx: Context, report: Report, name: str) -> pd.DataFram
 
 
 def _cargo_mirna(path, ctx: Context, report: Report) -> pd.DataFrame:
-    df = read_table(path, MIRNA_COLUMNS, layout="CONTENT ID, CONTENT TYPE, MIRNA ID, SPECIES, EXPERIMENT ID, METHODS")
+    df = _read(path, MIRNA_COLUMNS, "CONTENT ID, CONTENT TYPE, MIRNA ID, SPECIES, EXPERIMENT ID, METHODS", ctx, report)
     report.rows_read += len(df)
     df = _species_ok(df, ctx, report, "miRNA rows")
     names = {v: normalise_mirna(v, ctx.sp.mirbase, ctx.mirna_aliases) for v in pd.unique(df["MIRNA ID"].dropna())}
     df = df.assign(cargo=df["MIRNA ID"].map(names))
-    report.unmapped_values("miRNA name", df.loc[df["cargo"].isna(), "MIRNA ID"].fillna("(empty)"))
+    lost = df["cargo"].isna()
+    report.unmapped_values("miRNA name", df.loc[lost, "MIRNA ID"].fillna("(empty)"), lines=df.loc[lost, LINE],
+                           path=path)
     report.reject("miRNA rows: name not a miRBase-style name", int(df["cargo"].isna().sum()))
     df = df.loc[df["cargo"].notna()]
     return df.assign(category="MiRNA", cargo_name=df["cargo"], symbol=None)
@@ -136,7 +154,7 @@ def load_ev_database(files: dict, ctx: Context, *, name: str, license: str) -> R
         cargo["METHODS"] = None
     known_exp = cargo["EXPERIMENT ID"].isin(exps["EXPERIMENT ID"])
     report.unmapped_values("experiment id (not in the experiment details file)",
-                           cargo.loc[~known_exp, "EXPERIMENT ID"].fillna("(empty)"))
+                           cargo.loc[~known_exp, "EXPERIMENT ID"].fillna("(empty)"))  # rows of two files: no line
     report.reject("cargo rows: experiment id not in the experiment details file", int((~known_exp).sum()))
     cargo = cargo.loc[known_exp]
     joined = cargo[["cargo", "EXPERIMENT ID", "METHODS"]].merge(exps, on="EXPERIMENT ID")
@@ -160,7 +178,7 @@ def load_ev_database(files: dict, ctx: Context, *, name: str, license: str) -> R
     edges = [detected]
     genes = cargo_nodes.loc[cargo_nodes["category"] != "MiRNA"]
     if len(genes):
-        gene_ids = "hgnc.symbol:" + genes["symbol"]
+        gene_ids = prefixed(ctx.gene_prefix, genes["symbol"])
         nodes.append(node_frame(gene_ids, "Gene", names=genes["symbol"], symbol=genes["symbol"]))
         edges.append(edge_frame(genes["cargo"], gene_ids, "PRODUCT_OF", knowledge_source=name,
                                 version=version, license=license))
@@ -173,4 +191,6 @@ def register_ev_database(name: str, prefix: str, *, license: str, **info) -> Sou
     """Register an EV database in the shared layout (files ``<PREFIX>_*_DETAILS_<release>.txt``)."""
     return register(SourceInfo(name=name, license=license, files=ev_file_roles(prefix),
                                load=lambda files, ctx: load_ev_database(files, ctx, name=name, license=license),
-                               one_of=("protein_mrna", "mirna"), **info))
+                               one_of=("protein_mrna", "mirna"),
+                               options=(Option("strict", bool, False, "stop at the first malformed line instead of "
+                                               "skipping and counting it"),), **info))

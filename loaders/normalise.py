@@ -6,8 +6,14 @@
   mature name without arm, and historical names to current ones through
   miRBase's ``aliases.txt`` when the user gives it.
 * Gene symbols to approved HGNC symbols: case, and previous symbols and
-  aliases from ``hgnc_complete_set.txt`` when given (an alias shared by two
-  genes is ambiguous and left unmapped).
+  aliases from ``hgnc_complete_set.txt`` when given. An alias shared by two
+  genes is ambiguous and left unmapped; a name written in mixed or lower case
+  (``gH``, ``tpx``: other organisms' proteins) matches an alias only in the case
+  HGNC writes it; a purely numeric token (an Entrez id) never matches one; a name
+  that cannot be an identifier (``18S rRNA``) is counted, never stored. Mouse and
+  rat genes keep their own namespaces (``mgi.symbol:``, ``rgd.symbol:``) and the
+  case they are written in: an upper-case (human-style) symbol in a mouse build is
+  counted, not re-cased, unless an ortholog map turns it into its mouse gene.
 * Sample or cell names from EV databases to Cell Ontology, UBERON and MONDO
   terms of evgraph's vocabulary, only where exactly one term matches, and cell-line
   names to the line's disease and cell type (Cellosaurus) or a ``CellLine`` node.
@@ -35,6 +41,7 @@ __all__ = [
     "normalise_mirna",
     "normalise_symbol",
     "SymbolMap",
+    "Orthologs",
     "SampleMapper",
     "Report",
     "read_mirbase_aliases",
@@ -48,12 +55,18 @@ class Species:
     taxon: str       # NCBI taxon id (TargetScan, STRING)
     mirbase: str     # miRBase prefix
     reactome: str    # Reactome stable-id species code
+    genes: str       # gene id namespace: HGNC, MGI, RGD symbols
+    authority: str   # who names its genes
+
+    @property
+    def gene_prefix(self) -> str:
+        return self.genes + ":"
 
 
 SPECIES = {
-    "human": Species("human", "Homo sapiens", "9606", "hsa", "HSA"),
-    "mouse": Species("mouse", "Mus musculus", "10090", "mmu", "MMU"),
-    "rat": Species("rat", "Rattus norvegicus", "10116", "rno", "RNO"),
+    "human": Species("human", "Homo sapiens", "9606", "hsa", "HSA", "hgnc.symbol", "HGNC"),
+    "mouse": Species("mouse", "Mus musculus", "10090", "mmu", "MMU", "mgi.symbol", "MGI"),
+    "rat": Species("rat", "Rattus norvegicus", "10116", "rno", "RNO", "rgd.symbol", "RGD"),
 }
 
 _MIRNA = re.compile(
@@ -137,8 +150,8 @@ _ORF = re.compile(r"(?<=\d)ORF(?=\d)")
 
 
 def normalise_symbol(symbol, species: str = "human") -> str | None:
-    """A gene symbol in the case its species uses (HGNC upper case, ``C1orf112``;
-    mouse and rat first letter upper).
+    """A gene symbol in the case its species uses: HGNC upper case (``C1orf112``); mouse
+    and rat symbols as written (MGI writes ``H2-K1``, ``mt-Co1``: no rule re-cases them).
 
     Examples
     --------
@@ -146,7 +159,7 @@ def normalise_symbol(symbol, species: str = "human") -> str | None:
     'TP53'
     >>> normalise_symbol("c1ORF112")
     'C1orf112'
-    >>> normalise_symbol("TRP53", "mouse")
+    >>> normalise_symbol("Trp53", "mouse")
     'Trp53'
     >>> normalise_symbol("") is None
     True
@@ -156,7 +169,21 @@ def normalise_symbol(symbol, species: str = "human") -> str | None:
     s = symbol.strip()
     if species == "human":
         return _ORF.sub("orf", s.upper())
-    return s[:1].upper() + s[1:].lower()
+    return s
+
+
+# What a symbol must look like to become an identifier (the Gene, Protein and MRNA id patterns).
+_VALID = {"human": re.compile(r"^[A-Z0-9][A-Za-z0-9._-]*$"), "other": re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")}
+_NUMERIC = re.compile(r"^\d+$")
+
+
+def _mixed_case(raw: str) -> bool:
+    """Written with lower-case letters other than HGNC's ``orf`` (``gH``, ``pp1a``, ``zo-1``)."""
+    text = re.sub(r"(?<=\d)orf(?=\d)", "ORF", raw)
+    return text != text.upper()
+
+
+
 
 
 @dataclass
@@ -167,12 +194,14 @@ class SymbolMap:
     (Entrez id, symbol) pairs other sources carry (:meth:`learn_entrez`).
     """
 
-    approved: set = field(default_factory=set)
-    renamed: dict = field(default_factory=dict)        # previous symbol or unique alias -> approved
+    approved: set = field(default_factory=set)         # HGNC symbols (mouse, rat: the ortholog file's symbols)
+    renamed: dict = field(default_factory=dict)        # previous symbol or unique alias (upper case) -> approved
+    written: dict = field(default_factory=dict)        # the same, keyed as HGNC writes the alias
     ambiguous: set = field(default_factory=set)        # aliases of several genes
     entrez: dict = field(default_factory=dict)         # NCBI Gene id -> symbol
     ensembl: dict = field(default_factory=dict)        # Ensembl gene id -> symbol
     species: str = "human"
+    hgnc_entrez: dict = field(default_factory=dict)    # NCBI Gene id -> symbol, as the HGNC file says
 
     @classmethod
     def from_hgnc(cls, path) -> "SymbolMap":
@@ -185,35 +214,67 @@ class SymbolMap:
         m.approved = set(df["symbol"].dropna())
         upper = {s.upper(): s for s in m.approved}
         claims: dict[str, set] = {}
+        spelled: dict[str, set] = {}
         for col in ("prev_symbol", "alias_symbol"):
             if col not in df.columns:
                 continue
             for sym, cell in zip(df["symbol"], df[col]):
                 if cell:
                     for old in cell.strip('"').split("|"):
-                        old = old.strip().upper()
-                        if old and old not in upper:
-                            claims.setdefault(old, set()).add(sym)
+                        old = old.strip()
+                        # an alias that is another gene's approved symbol, or a number, never renames
+                        if old and old.upper() not in upper and not _NUMERIC.match(old):
+                            claims.setdefault(old.upper(), set()).add(sym)
+                            spelled.setdefault(old, set()).add(sym)
         m.renamed = {old: next(iter(s)) for old, s in claims.items() if len(s) == 1}
+        m.written = {old: next(iter(s)) for old, s in spelled.items() if len(s) == 1 and old.upper() in m.renamed}
         m.ambiguous = {old for old, s in claims.items() if len(s) > 1}
         m._upper = upper
         if "entrez_id" in df.columns:
             ids = clean_ids(df["entrez_id"])
             m.entrez = {i: s for i, s in zip(ids, df["symbol"]) if i}
+            m.hgnc_entrez = dict(m.entrez)
         if "ensembl_gene_id" in df.columns:
             m.ensembl = {i: s for i, s in zip(df["ensembl_gene_id"], df["symbol"]) if i}
         return m
 
     @property
     def has_hgnc(self) -> bool:
-        return bool(self.approved)
+        return bool(self.approved) and self.species == "human"
+
+    @classmethod
+    def known(cls, species: str, symbols) -> "SymbolMap":
+        """A mouse or rat map that knows these symbols (from an ortholog file) and keeps others as written."""
+        m = cls(approved=set(symbols), species=species)
+        counts = Counter(x.upper() for x in m.approved)
+        m._upper = {x.upper(): x for x in m.approved if counts[x.upper()] == 1}
+        return m
+
+    @property
+    def prefix(self) -> str:
+        """The gene id prefix of this map's species (``hgnc.symbol:``)."""
+        return SPECIES[self.species].gene_prefix
 
     def symbol(self, value) -> tuple[str | None, str]:
         """``(approved symbol or None, how)`` with ``how`` one of ``approved``, ``case``,
-        ``renamed``, ``ambiguous``, ``unknown`` or ``unchecked`` (no HGNC file)."""
+        ``renamed``, ``unchecked`` (no HGNC file; for mouse and rat, a symbol the ortholog file
+        does not list) when mapped, else the reason: ``ambiguous``, ``unknown``, ``alias in
+        another case``, ``numeric, not a symbol`` or ``not a valid symbol``."""
         s = normalise_symbol(value, self.species)
         if s is None:
             return None, "unknown"
+        raw = value.strip()
+        valid = _VALID["human" if self.species == "human" else "other"]
+        if self.species != "human":
+            if not valid.match(s):
+                return None, "not a valid symbol"
+            if s in self.approved:
+                return s, "approved"
+            # MGI writes Cd63; a row that writes CD63 names the one MGI symbol it matches without case
+            one = self._upper.get(s.upper()) if self.approved else None
+            return (one, "case") if one else (s, "unchecked")
+        if not valid.match(s):
+            return None, "not a valid symbol"
         if not self.has_hgnc:
             return s, "unchecked"
         if s in self.approved:
@@ -221,22 +282,56 @@ class SymbolMap:
         up = s.upper()
         if up in self._upper:
             return self._upper[up], "case"
-        if up in self.renamed:
-            return self.renamed[up], "renamed"
+        if _NUMERIC.match(up):
+            return None, "numeric, not a symbol"
         if up in self.ambiguous:
             return None, "ambiguous"
+        if _mixed_case(raw):
+            # HCMV gH is not GH1, M. tuberculosis tpx not TPO: a lower-case letter must match HGNC's spelling
+            if raw in self.written:
+                return self.written[raw], "renamed"
+            return (None, "alias in another case") if up in self.renamed else (None, "unknown")
+        if up in self.renamed:
+            return self.renamed[up], "renamed"
         return None, "unknown"
 
-    def symbols(self, values: pd.Series, report: "Report", what: str = "gene symbol") -> pd.Series:
-        """Map a column of symbols (each distinct value once); unmapped values go to ``report``."""
+    def symbols(self, values: pd.Series, report: "Report", what: str = "gene symbol", *, lines=None,
+                path=None) -> pd.Series:
+        """Map a column of symbols (each distinct value once); unmapped values go to ``report``,
+        with the file and line of their first row when ``lines`` (and ``path``) are given."""
         mapped, hows = {}, {}
         for v in pd.unique(values.dropna()):
             mapped[v], hows[v] = self.symbol(v)
         out = values.map(mapped)
         how = values.map(hows)
         for reason in sorted({h for v, h in hows.items() if mapped[v] is None}):
-            report.unmapped_values(f"{what} ({reason})", values[out.isna() & (how == reason)])
+            sel = out.isna() & (how == reason)
+            report.unmapped_values(f"{what} ({reason})", values[sel],
+                                   lines=None if lines is None else lines[sel], path=path)
         report.note(f"{what}s renamed to the approved HGNC symbol", int((how == "renamed").sum()))
+        return out
+
+    def by_entrez(self, ids: pd.Series, symbols: pd.Series, report: "Report", what: str = "gene symbol", *,
+                  lines=None, path=None) -> pd.Series:
+        """Symbols for rows that carry an NCBI Gene id and a symbol: the id decides.
+
+        With the HGNC file, a row whose id HGNC lists gets HGNC's symbol for it (however the row
+        spells the gene); a row whose id HGNC does not list (another species' gene, a withdrawn
+        id) is unmapped, never renamed through an alias. Rows without an id, or without the HGNC
+        file, are mapped by symbol (:meth:`symbols`).
+        """
+        if not self.hgnc_entrez:
+            return self.symbols(symbols, report, what, lines=lines, path=path)
+        has_id = ids.notna()
+        by_symbol = self.symbols(symbols.where(~has_id, None), report, what, lines=lines, path=path)
+        hit = ids.map(self.hgnc_entrez)
+        out = by_symbol.where(~has_id, hit)
+        lost = has_id & hit.isna()
+        report.unmapped_values("NCBI Gene id not in the HGNC file (another species' gene or a withdrawn id)",
+                               ids[lost], lines=None if lines is None else lines[lost], path=path)
+        written = symbols.map(lambda v: normalise_symbol(v, self.species))
+        report.note(f"{what}s renamed to the symbol HGNC gives their NCBI Gene id",
+                    int((has_id & hit.notna() & (written != hit)).sum()))
         return out
 
     def learn_entrez(self, ids: pd.Series, symbols: pd.Series) -> None:
@@ -244,6 +339,39 @@ class SymbolMap:
         pairs = pd.DataFrame({"i": ids, "s": symbols}).dropna().drop_duplicates()
         for i, s in zip(pairs["i"], pairs["s"]):
             self.entrez.setdefault(i, s)
+
+
+@dataclass
+class Orthologs:
+    """Human gene symbol -> the 1:1 ortholog's symbol in each other species (``human_to["mouse"]``).
+
+    Only one-to-one pairs are kept: a human gene with two mouse orthologs (or a mouse gene
+    with two human ones) maps to none, so no gene is merged into a look-alike.
+
+    Examples
+    --------
+    >>> o = Orthologs.from_pairs("mouse", [("JUNB", "Junb"), ("AMY1A", "Amy1"), ("AMY1B", "Amy1")])
+    >>> o.human_to["mouse"]
+    {'JUNB': 'Junb'}
+    """
+
+    human_to: dict = field(default_factory=dict)
+    source: str = ""
+    dropped: dict = field(default_factory=dict)   # species -> pairs left out as not one-to-one
+    symbols: dict = field(default_factory=dict)   # species -> every symbol of that species in the file
+
+    @classmethod
+    def from_pairs(cls, species: str, pairs, source: str = "", symbols=()) -> "Orthologs":
+        pairs = {(h, o) for h, o in pairs if h and o}
+        human = Counter(h for h, _ in pairs)
+        other = Counter(o for _, o in pairs)
+        one = {h: o for h, o in pairs if human[h] == 1 and other[o] == 1}
+        return cls({species: one}, source, {species: len(pairs) - len(one)},
+                   {species: set(symbols) | {o for _, o in pairs}})
+
+    def merge(self, other: "Orthologs") -> "Orthologs":
+        return Orthologs({**self.human_to, **other.human_to}, self.source or other.source,
+                         {**self.dropped, **other.dropped}, {**self.symbols, **other.symbols})
 
 
 def line_key(name: str) -> str:
@@ -506,16 +634,35 @@ class Report:
     unmapped: dict = field(default_factory=dict)           # kind -> Counter(value -> rows)
     notes: Counter = field(default_factory=Counter)        # e.g. renamed symbols
     files: list = field(default_factory=list)
+    where: dict = field(default_factory=dict)              # kind -> {value: "file:line" of its first row}
+    malformed: dict = field(default_factory=dict)          # file -> [(line, fields)] skipped
+    warnings: list = field(default_factory=list)
 
     def reject(self, reason: str, n: int) -> None:
         if n:
             self.rejected[reason] += int(n)
 
-    def unmapped_values(self, kind: str, values: pd.Series) -> None:
-        """Count each distinct unmapped value of a column."""
+    def unmapped_values(self, kind: str, values: pd.Series, *, lines=None, path=None, places=None) -> None:
+        """Count each distinct unmapped value of a column, and remember where its first row is:
+        ``places`` (``file:line`` per row), or the rows' ``lines`` in ``path``."""
         counts = values.dropna().value_counts()
         for v, n in counts.items():
             self.unmapped.setdefault(kind, Counter())[str(v)] += int(n)
+        if (lines is None and places is None) or not len(counts):
+            return
+        if places is None:
+            name = Path(path).name if path is not None else ""
+            places = [f"{name}:{int(x)}" if name else f"line {int(x)}" for x in pd.Series(lines).tolist()]
+        first = pd.DataFrame({"v": values.to_numpy(), "w": list(places)}).dropna().drop_duplicates("v")
+        seen = self.where.setdefault(kind, {})
+        for v, w in zip(first["v"], first["w"]):
+            seen.setdefault(str(v), w)
+
+    def skipped_lines(self, path, malformed) -> None:
+        """Lines of ``path`` skipped as malformed (wrong number of fields): counted and listed."""
+        if malformed:
+            self.malformed[str(path)] = list(malformed)
+            self.reject(f"{Path(path).name}: malformed lines skipped (wrong number of fields)", len(malformed))
 
     def note(self, what: str, n: int) -> None:
         if n:
@@ -528,7 +675,12 @@ class Report:
             "rows_read": self.rows_read,
             "rejected": dict(self.rejected),
             "unmapped": {k: {"distinct": len(c), "rows": sum(c.values()),
-                             "examples": [v for v, _ in c.most_common(examples)]}
+                             "examples": [v for v, _ in c.most_common(examples)],
+                             **({"first_seen": {v: self.where[k][v] for v, _ in c.most_common(examples)
+                                                if v in self.where[k]}} if k in self.where else {})}
                          for k, c in self.unmapped.items()},
             "notes": dict(self.notes),
+            **({"malformed_lines": {f: [{"line": ln, "fields": n} for ln, n in v]
+                                    for f, v in self.malformed.items()}} if self.malformed else {}),
+            **({"warnings": list(self.warnings)} if self.warnings else {}),
         }

@@ -22,7 +22,8 @@ from evgraph.loaders.normalise import SPECIES, Report, SampleMapper, SymbolMap
 from evgraph.tables import Tables
 
 __all__ = ["FileRole", "Option", "SourceInfo", "Context", "Result", "register", "sources", "get_source",
-           "classify_files", "detect_version", "edge_frame", "node_frame", "mirna_gene_nodes"]
+           "classify_files", "detect_version", "edge_frame", "node_frame", "gene_nodes", "mirna_gene_nodes",
+           "prefixed"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class SourceInfo:
     options: tuple[Option, ...] = ()
     order: int = 50               # mapping sources and sources that teach identifiers come first
     one_of: tuple[str, ...] = ()  # at least one of these roles must be present
+    recursive: bool = False       # a folder is searched with its subfolders (datasets of part files)
 
     def option(self, name: str) -> Option:
         for o in self.options:
@@ -71,7 +73,12 @@ class SourceInfo:
 
 @dataclass
 class Context:
-    """What a loader needs beyond its files: species, identifier maps, options, version."""
+    """What a loader needs beyond its files: species, identifier maps, options, version.
+
+    ``symbols`` checks the build species' gene symbols; ``human`` is the HGNC map for sources
+    keyed by human genes (gene sets, drug targets), which reach a mouse or rat build only
+    through ``orthologs`` (human symbol -> that species' symbol, 1:1 pairs only).
+    """
 
     species: str = "human"
     symbols: SymbolMap = field(default_factory=SymbolMap)
@@ -80,10 +87,46 @@ class Context:
     options: dict = field(default_factory=dict)
     version: str | None = None
     progress: Callable | None = None
+    human_map: SymbolMap | None = None   # the HGNC map in a mouse or rat build
+    orthologs: dict | None = None
+    ortholog_source: str = ""
+
+    @property
+    def human(self) -> SymbolMap:
+        """The HGNC map (in a human build, the build's own)."""
+        if self.species == "human":
+            return self.symbols
+        if self.human_map is None:
+            self.human_map = SymbolMap()
+        return self.human_map
 
     @property
     def sp(self):
         return SPECIES[self.species]
+
+    @property
+    def gene_prefix(self) -> str:
+        return self.sp.gene_prefix
+
+    def from_human(self, symbols: pd.Series, report: Report, what: str = "human gene", *, lines=None,
+                   path=None, places=None) -> pd.Series:
+        """This build's gene symbols for human ones: the same in a human build, the 1:1 ortholog
+        otherwise; what has none is counted (never re-cased into a look-alike)."""
+        if self.species == "human":
+            return symbols
+        if not self.orthologs:
+            report.unmapped_values(f"{what} in a {self.species} build (give an ortholog file: "
+                                   f"--source orthologs=HOM_MouseHumanSequence.rpt)", symbols,
+                                   lines=lines, path=path, places=places)
+            return pd.Series([None] * len(symbols), index=symbols.index, dtype=object)
+        out = symbols.map(self.orthologs)
+        lost = symbols.notna() & out.isna()
+        report.unmapped_values(f"{what} without a 1:1 {self.species} ortholog", symbols[lost],
+                               lines=None if lines is None else lines[lost], path=path,
+                               places=None if places is None else pd.Series(list(places), index=symbols.index)[lost])
+        report.note(f"{what}s mapped to their {self.species} ortholog ({self.ortholog_source})",
+                    int((symbols.notna() & out.notna()).sum()))
+        return out
 
     def tick(self, message: str) -> None:
         if self.progress is not None:
@@ -106,8 +149,8 @@ def register(info: SourceInfo) -> SourceInfo:
 
 def _load_all() -> None:
     # Importing the modules registers them; the list is the set of shipped loaders.
-    from evgraph.loaders import (cellosaurus, exocarta, gmt, hgnc, mirbase, mirtarbase,  # noqa: F401
-                                 reactome, stringdb, targetscan, vesiclepedia)
+    from evgraph.loaders import (cellosaurus, dgidb, exocarta, gmt, hgnc, mirbase, mirtarbase,  # noqa: F401
+                                 opentargets, orthologs, reactome, stringdb, targetscan, vesiclepedia)
 
 
 def sources() -> dict[str, SourceInfo]:
@@ -156,7 +199,8 @@ def classify_files(info: SourceInfo, paths) -> dict[str, list[Path]]:
     expected = "; ".join(f"{r.role}: {' or '.join(r.patterns)}" for r in info.files)
     for path in map(Path, paths):
         if path.is_dir():
-            candidates, explicit = sorted(p for p in path.iterdir() if p.is_file()), False
+            found_in = path.rglob("*") if info.recursive else path.iterdir()
+            candidates, explicit = sorted(p for p in found_in if p.is_file()), False
         elif path.is_file():
             candidates, explicit = [path], True
         else:
@@ -176,8 +220,9 @@ def classify_files(info: SourceInfo, paths) -> dict[str, list[Path]]:
             found.setdefault(role.role, []).append(f)
     for role in info.files:
         if role.required and role.role not in found:
+            article = "an" if role.role[:1].lower() in "aeiou" else "a"
             problems.append(Problem(", ".join(map(str, paths)), 0, "",
-                                    f"{info.name} needs a {role.role} file ({' or '.join(role.patterns)})"))
+                                    f"{info.name} needs {article} {role.role} file ({' or '.join(role.patterns)})"))
     if info.one_of and not any(r in found for r in info.one_of):
         problems.append(Problem(", ".join(map(str, paths)), 0, "",
                                 f"{info.name} needs at least one of: " + "; ".join(
@@ -197,10 +242,28 @@ def node_frame(ids: pd.Series, category: str, names=None, **props) -> pd.DataFra
     return df.drop_duplicates("id").reset_index(drop=True)
 
 
-def mirna_gene_nodes(mirnas: pd.Series, genes: pd.Series) -> pd.DataFrame:
-    """MiRNA nodes and ``hgnc.symbol:`` Gene nodes for the endpoints of miRNA -> gene edges."""
-    return pd.concat([node_frame(mirnas, "MiRNA"),
-                      node_frame("hgnc.symbol:" + genes, "Gene", names=genes, symbol=genes)], ignore_index=True)
+def prefixed(prefix: str, values) -> pd.Series:
+    """``prefix + value`` for each value, as strings whatever the column's dtype (an empty column
+    of floats included).
+
+    Examples
+    --------
+    >>> prefixed("mgi.symbol:", pd.Series(["Gnai3"])).tolist(), prefixed("x:", pd.Series([], dtype=float)).tolist()
+    (['mgi.symbol:Gnai3'], [])
+    """
+    values = pd.Series(values)
+    return pd.Series([prefix + str(v) for v in values.tolist()], index=values.index, dtype=object)
+
+
+def gene_nodes(genes: pd.Series, prefix: str = "hgnc.symbol:") -> pd.DataFrame:
+    """Gene nodes for symbols, ids in the species' namespace (``hgnc.symbol:``, ``mgi.symbol:``)."""
+    genes = pd.Series(genes).astype(object)
+    return node_frame(prefixed(prefix, genes), "Gene", names=genes, symbol=genes)
+
+
+def mirna_gene_nodes(mirnas: pd.Series, genes: pd.Series, prefix: str = "hgnc.symbol:") -> pd.DataFrame:
+    """MiRNA nodes and Gene nodes for the endpoints of miRNA -> gene edges."""
+    return pd.concat([node_frame(mirnas, "MiRNA"), gene_nodes(genes, prefix)], ignore_index=True)
 
 
 def edge_frame(source, target, typ: str, *, knowledge_source: str, version: str, license: str,

@@ -20,7 +20,7 @@ import pandas as pd
 from evgraph.loaders._read import LINE, bad, iter_chunks, read_table
 from evgraph.loaders.normalise import Report
 from evgraph.loaders.registry import (Context, FileRole, Option, Result, SourceInfo, edge_frame, node_frame,
-                                      register)
+                                      prefixed, register)
 from evgraph.tables import Tables
 
 LICENSE = "CC-BY-4.0"
@@ -49,10 +49,15 @@ def load(files, ctx: Context) -> Result:
     min_score = int(ctx.options.get("min_score", 700))
     ctx.tick("string: protein names")
     names = _names(files, ctx, report)
+    prefix = ctx.sp.taxon + "."
     symbol_of = pd.Series(names, dtype=object)
+    ours = symbol_of.index.str.startswith(prefix)
+    if len(symbol_of) and not ours.any():
+        report.warnings.append(f"the protein names file holds no {ctx.sp.latin} protein (ids {prefix}...): "
+                               f"files of another species? (--species)")
+    symbol_of = symbol_of[ours]
     symbol_of = pd.Series(ctx.symbols.symbols(symbol_of, report, "STRING preferred name").to_numpy(),
                           index=symbol_of.index)
-    prefix = ctx.sp.taxon + "."
     kept = []
     for chunk in iter_chunks(path, ["protein1", "protein2", "combined_score"], sep=" ",
                              usecols=["protein1", "protein2", "combined_score"]):
@@ -64,12 +69,13 @@ def load(files, ctx: Context) -> Result:
             i = wrong.to_numpy().nonzero()[0][0]
             raise bad(path, int(chunk[LINE].iloc[i]), "combined_score",
                       f"expected an integer score 0-1000, found {chunk['combined_score'].iloc[i]!r}")
+        # species first: a file of another organism is counted as such, not as low scores
+        same = (chunk["protein1"].str.startswith(prefix) & chunk["protein2"].str.startswith(prefix)).to_numpy()
+        report.reject(f"links of species other than taxon {ctx.sp.taxon} ({ctx.sp.latin})", int((~same).sum()))
         strong = score.to_numpy() >= min_score
-        report.reject(f"links with combined_score < {min_score}", int((~strong).sum()))
-        c = chunk.loc[strong, ["protein1", "protein2"]].assign(score=score[strong].astype(np.int32))
-        other = ~(c["protein1"].str.startswith(prefix) & c["protein2"].str.startswith(prefix))
-        report.reject(f"links of species other than taxon {ctx.sp.taxon}", int(other.sum()))
-        kept.append(c.loc[~other])
+        report.reject(f"links with combined_score < {min_score}", int((same & ~strong).sum()))
+        keep = same & strong
+        kept.append(chunk.loc[keep, ["protein1", "protein2"]].assign(score=score[keep].astype(np.int32)))
     links = pd.concat(kept, ignore_index=True)
     ctx.tick("string: mapping proteins to genes")
     a, b = links["protein1"].map(symbol_of), links["protein2"].map(symbol_of)
@@ -84,11 +90,11 @@ def load(files, ctx: Context) -> Result:
     lo, hi = np.where(a < b, a, b), np.where(a < b, b, a)
     pairs = pd.DataFrame({"a": lo, "b": hi, "score": s}).sort_values("score", ascending=False, kind="stable")
     pairs = pairs.drop_duplicates(["a", "b"]).sort_values(["a", "b"]).reset_index(drop=True)
-    ga, gb = "hgnc.symbol:" + pairs["a"], "hgnc.symbol:" + pairs["b"]
+    ga, gb = prefixed(ctx.gene_prefix, pairs["a"]), prefixed(ctx.gene_prefix, pairs["b"])
     edges = edge_frame(ga, gb, "INTERACTS_WITH", knowledge_source="string", version=ctx.version, license=LICENSE,
                        score=pairs["score"].astype(int).astype(object))
     genes = pd.concat([pairs["a"], pairs["b"]]).drop_duplicates()
-    nodes = node_frame("hgnc.symbol:" + genes, "Gene", names=genes, symbol=genes)
+    nodes = node_frame(prefixed(ctx.gene_prefix, genes), "Gene", names=genes, symbol=genes)
     return Result(Tables(nodes, edges, {"source": "string", "version": ctx.version}), report)
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evgraph.loaders._read import numeric, read_table
+from evgraph.loaders._read import LINE, numeric, read_table
 from evgraph.loaders.normalise import Report, normalise_mirna
 from evgraph.loaders.registry import (Context, FileRole, Option, Result, SourceInfo, edge_frame, mirna_gene_nodes,
-                                      register)
+                                      prefixed, register)
 from evgraph.tables import Tables
 
 REQUIRED = ("Gene Symbol", "Species ID", "Representative miRNA", "Cumulative weighted context++ score")
@@ -48,8 +48,11 @@ def load(files, ctx: Context) -> Result:
         df = df.loc[~weak]
     names = {v: normalise_mirna(v, ctx.sp.mirbase, ctx.mirna_aliases)
              for v in pd.unique(df["Representative miRNA"].dropna())}
-    df = df.assign(mirna=df["Representative miRNA"].map(names), gene=ctx.symbols.symbols(df["Gene Symbol"], report))
-    report.unmapped_values("miRNA name", df.loc[df["mirna"].isna(), "Representative miRNA"].fillna("(empty)"))
+    df = df.assign(mirna=df["Representative miRNA"].map(names),
+                   gene=ctx.symbols.symbols(df["Gene Symbol"], report, lines=df[LINE], path=path))
+    no_name = df["mirna"].isna()
+    report.unmapped_values("miRNA name", df.loc[no_name, "Representative miRNA"].fillna("(empty)"),
+                           lines=df.loc[no_name, LINE], path=path)
     keep = df["mirna"].notna() & df["gene"].notna()
     report.reject("rows whose miRNA or gene could not be mapped", int((~keep).sum()))
     df = df.loc[keep]
@@ -59,11 +62,11 @@ def load(files, ctx: Context) -> Result:
     for out, integer in OPTIONAL_NUMERIC.values():
         if integer and out in agg.columns:
             agg[out] = agg[out].astype("Int64").astype(object).where(agg[out].notna(), None)
-    gene_ids = "hgnc.symbol:" + agg["gene"]
+    gene_ids = prefixed(ctx.gene_prefix, agg["gene"])
     props = {c: agg[c] for c in aggs}
     edges = edge_frame(agg["mirna"], gene_ids, "PREDICTED_TARGET", knowledge_source="targetscan",
                        version=ctx.version, license=LICENSE, **props)
-    nodes = mirna_gene_nodes(agg["mirna"], agg["gene"])
+    nodes = mirna_gene_nodes(agg["mirna"], agg["gene"], ctx.gene_prefix)
     return Result(Tables(nodes, edges, {"source": "targetscan", "version": ctx.version}), report)
 
 

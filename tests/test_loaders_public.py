@@ -57,7 +57,7 @@ def the_error(name, paths, c=None) -> str:
 def test_every_source_is_registered_with_licence_citation_files_and_download():
     names = set(sources())
     assert names == {"exocarta", "vesiclepedia", "mirtarbase", "targetscan", "reactome", "gmt", "string",
-                     "hgnc", "mirbase", "cellosaurus"}
+                     "hgnc", "mirbase", "cellosaurus", "orthologs", "opentargets", "dgidb"}
     for info in sources().values():
         assert info.license and info.citation and info.homepage and info.download and info.files
 
@@ -70,7 +70,7 @@ def test_classify_names_the_expected_files_when_a_file_is_not_recognised(tmp_pat
 
 
 def test_classify_requires_the_required_roles():
-    with pytest.raises(ValidationError, match="exocarta needs a experiments file"):
+    with pytest.raises(ValidationError, match="exocarta needs an experiments file"):
         classify_files(get_source("exocarta"), [FIX / "exocarta" / "EXOCARTA_MIRNA_DETAILS_5.txt"])
 
 
@@ -161,7 +161,9 @@ def check_mirtarbase(r):
     assert len(e) == 4
     rep = r.report.as_dict()
     assert rep["rejected"]["rows of species other than Homo sapiens"] == 1
-    assert rep["unmapped"]["gene symbol (unknown)"]["examples"] == ["NOTAGENE"]
+    # NOTAGENE carries Entrez id 1, which the HGNC file does not list: the id decides
+    lost = rep["unmapped"]["NCBI Gene id not in the HGNC file (another species' gene or a withdrawn id)"]
+    assert lost["examples"] == ["1"] and lost["first_seen"]["1"].split(":")[1] == "8"   # file line 8
     assert set(e["knowledge_source"]) == {"mirtarbase"}
 
 
@@ -314,7 +316,9 @@ def test_string_malformed_score(tmp_path):
 
 def test_hgnc_map():
     m = SymbolMap.from_hgnc(FIX / "hgnc" / "hgnc_complete_set.txt")
-    assert m.symbol("zo-1") == ("TJP1", "renamed")
+    assert m.symbol("ZO-1") == ("TJP1", "renamed")
+    # a lower-case letter must match the alias as HGNC writes it (pathogen gH is not GH1)
+    assert m.symbol("zo-1") == (None, "alias in another case")
     assert m.symbol("LFS1") == ("TP53", "renamed")       # previous symbol
     assert m.symbol("tp53") == ("TP53", "approved")
     assert m.symbol("TEP1") == (None, "ambiguous")       # alias of PTEN and AKT1

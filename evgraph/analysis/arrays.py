@@ -123,14 +123,34 @@ class GraphArrays:
         return sorted(self.nodes[i] for i in np.flatnonzero(mask).tolist())
 
 
-def _drugs(nodes, names, src, dst, etype, types) -> dict:
-    """``{node: [drug names]}`` for drugs that target the node or the gene it is a product of."""
+def drug_label(name, knowledge_source, max_phase=None, clinical_stage=None) -> str:
+    """A drug as ranking rows list it: the name, and for database drugs their phase and sources.
+
+    Examples
+    --------
+    >>> drug_label("anti-miR-105", "evgraph-curated")
+    'anti-miR-105'
+    >>> drug_label("CAPMATINIB", "opentargets;dgidb", 4.0)
+    'CAPMATINIB (phase 4; opentargets, dgidb)'
+    """
+    sources = [x for x in str(knowledge_source or "").split(";") if x]
+    if not sources or sources == ["evgraph-curated"]:
+        return str(name)
+    phase = clinical_stage or (f"phase {max_phase:g}" if isinstance(max_phase, (int, float)) and max_phase == max_phase
+                               else "")
+    return f"{name} ({'; '.join(x for x in (phase, ', '.join(dict.fromkeys(sources))) if x)})"
+
+
+def _drugs(nodes, names, src, dst, etype, types, labels=None) -> dict:
+    """``{node: [drug labels]}`` for drugs that target the node or the gene it is a product of
+    (``labels``: ``{(drug, target): label}`` for drugs from databases, with phase and source)."""
     code = {t: i for i, t in enumerate(types)}
+    labels = labels or {}
     by_target: dict[int, set] = {}
     if "TARGETS" in code:
         sel = etype == code["TARGETS"]
         for u, v in zip(src[sel].tolist(), dst[sel].tolist()):
-            by_target.setdefault(v, set()).add(names[u])
+            by_target.setdefault(v, set()).add(labels.get((u, v), names[u]))
     if not by_target:
         return {}
     reach: dict[int, set] = {t: {t} for t in by_target}
@@ -198,6 +218,7 @@ def graph_arrays(G) -> GraphArrays:
     ecode: dict = {}
     pcode: dict = {}
     src, dst, etype, level, effect, npm, nrec, recs, score = [], [], [], [], [], [], [], [], []
+    drug_labels: dict = {}
     nunit, units, ulevel = [], [], []
     for u, nbrs in G.adjacency():
         iu = index[u]
@@ -211,6 +232,9 @@ def graph_arrays(G) -> GraphArrays:
                 lc = lcode.setdefault(lv, len(lcode))
                 level.append(lc)
                 effect.append(ecode.setdefault(d.get("effect", d.get("action")), len(ecode)))
+                if k == "TARGETS" and d.get("knowledge_source", "evgraph-curated") != "evgraph-curated":
+                    drug_labels[(iu, iv)] = drug_label(names[iu], d.get("knowledge_source"), d.get("max_phase"),
+                                                       d.get("clinical_stage"))
                 score.append(d.get("score"))
                 p = list(d.get("pmids") or ())
                 npm.append(len(p))
@@ -243,7 +267,7 @@ def graph_arrays(G) -> GraphArrays:
         score=np.array([np.nan if x is None else float(x) for x in score], dtype=float),
         rec_ptr=np.concatenate([[0], np.cumsum(np.asarray(nrec, dtype=np.int64))]), rec_idx=rec_idx,
         node_pmids=_distinct_per_node(len(nodes), src_a, dst_a, unit_ptr, unit_idx, max(len(pcode), 1)),
-        foreign_records=list(foreign), drugs=_drugs(nodes, names, src_a, dst_a, etype_a, types),
+        foreign_records=list(foreign), drugs=_drugs(nodes, names, src_a, dst_a, etype_a, types, drug_labels),
         unit_ptr=unit_ptr, unit_idx=unit_idx, unit_level=np.asarray(ulevel, dtype=np.int16), papers=list(pcode),
         polarity=polarity,
     )

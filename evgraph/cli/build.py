@@ -63,8 +63,19 @@ def _print_summary(summary: dict, out: Path) -> None:
                  "ids unmapped"], rows, caption="details (reasons, unmapped examples): build-summary.json")
     for s in summary["sources"]:
         for kind, u in s.get("unmapped", {}).items():
+            where = u.get("first_seen", {})
             typer.echo(f"{s['source']}: {u['distinct']:,} unmapped {kind} ({u['rows']:,} rows), e.g. "
-                       + ", ".join(map(str, u["examples"][:5])), err=True)
+                       + ", ".join(f"{v} ({where[v]})" if v in where else str(v) for v in u["examples"][:5]),
+                       err=True)
+        for path, lines in s.get("malformed_lines", {}).items():
+            shown = ", ".join(str(x["line"]) for x in lines[:10]) + (", ..." if len(lines) > 10 else "")
+            typer.echo(f"{s['source']}: {len(lines):,} malformed line(s) skipped in {Path(path).name} (wrong "
+                       f"number of fields): line {shown}; --option {s['source']}.strict=true stops instead",
+                       err=True)
+    for line in summary.get("merged", []):
+        typer.echo(f"merged: {line}", err=True)
+    for line in summary.get("warnings", []):
+        typer.echo(f"warning: {line}", err=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -91,7 +102,8 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (nodes.csv, edges.csv, meta.json, "
                                                               "build-summary.json); give it to --kb/--graph.")],
         kb: Annotated[list[str] | None, typer.Option(
-            "--kb", help="Curated knowledge sources merged first (default: bundled).")] = None,
+            "--kb", help="Curated knowledge sources merged first (default: bundled in a human build, none in "
+                         "a mouse or rat build: its genes are human).")] = None,
         no_curated: Annotated[bool, typer.Option("--no-curated", help="Do not merge the curated knowledge "
                                                                       "base.")] = False,
         species: Annotated[str, typer.Option(help="human, mouse or rat; rows of other species are "
@@ -116,7 +128,7 @@ def register(app: typer.Typer) -> None:
         for text in option or []:
             src, key, value = parse_option_arg(text)
             options.setdefault(src, {})[key] = value
-        curated = () if no_curated else tuple(kb or ["bundled"])
+        curated = () if no_curated else (tuple(kb) if kb else None)
         tables, summary = _with_progress(lambda tick: build_graph(
             specs, curated=curated, species=species, options=options, progress=tick))
         from evgraph.exchange import write_tables

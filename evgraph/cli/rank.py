@@ -325,6 +325,7 @@ def register(app: typer.Typer) -> None:
                 ranking = {"rank": int(row["rank"]), "of": len(res.rows), "target": row["id"],
                            "forms": row["forms"], "roles": row["roles"], "score": round(float(row["score"]), 6),
                            "modality": row["modality"], "modality_evidence": row["modality_evidence"],
+                           "drugs": row["drugs"],
                            "methods": {m: {"score": round(float(row[f"{m}_score"]), 6),
                                            "rank": int(row[f"{m}_rank"])} for m in res.params["methods"]}}
         result["ranking"] = ranking
@@ -351,6 +352,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"consensus rank {r['rank']} of {r['of']}{merged} (score {r['score']:.3g}); "
                           f"roles: {', '.join(r['roles']) or 'none'}")
             console.print(f"[bold]therapeutic direction: {r['modality']}[/bold]")
+            if r.get("drugs"):
+                console.print(f"drugs reaching it: {escape(', '.join(r['drugs']))}")
             for line in r["modality_evidence"] or ["no directional evidence"]:
                 console.print(f"  {escape(line)}")
             for m, v in r["methods"].items():
