@@ -173,6 +173,8 @@ def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
         H.add_node(n, **{k: _scalar(v) for k, v in d.items() if v is not None})
     for u, v, k, d in G.edges(keys=True, data=True):
         H.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in d.items() if b is not None})
+    if "export" in G.graph:  # what produced the file (evgraph export), as JSON text
+        H.graph["evgraph_export"] = json.dumps(G.graph["export"], sort_keys=True, default=str)
     nx.write_graphml(H, path)
     return Path(path)
 
