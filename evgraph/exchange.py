@@ -160,9 +160,12 @@ def read_json(path: str | Path) -> Tables:
     """Read node-link JSON written by :func:`write_json` back into tables."""
     try:
         data = json.loads(Path(path).read_text("utf-8"))
-        G = nx.node_link_graph(data, edges="edges", directed=True, multigraph=True)
+        # networkx wrote the edges under "links" before 3.4 (and still does unless told otherwise)
+        key = "links" if isinstance(data, dict) and "edges" not in data and "links" in data else "edges"
+        G = nx.node_link_graph(data, edges=key, directed=True, multigraph=True)
     except (OSError, ValueError, KeyError, nx.NetworkXError) as err:
-        raise ValidationError([Problem(str(path), 0, "", f"not a node-link JSON graph: {err}")]) from None
+        why = f"it has no {err.args[0]!r} key (nodes, and edges or links)" if isinstance(err, KeyError) else err
+        raise ValidationError([Problem(str(path), 0, "", f"not a node-link JSON graph: {why}")]) from None
     return from_graph(G)
 
 

@@ -177,7 +177,7 @@ def register(app: typer.Typer) -> None:
         if format == "graphml":
             return [exchange.write_graphml(H, out)]
         from evgraph.cx2 import write_cx2
-        from evgraph.viz.page import CATEGORY_COLORS, EDGE_STYLES
+        from evgraph.viz.colors import CATEGORY_COLORS, EDGE_STYLES
 
         title = "evgraph: EV communication" + (f" in {scope.description}" if scope else "")
         versions = ";".join(v for v in about["knowledge_base"]["versions"] if v)

@@ -92,9 +92,10 @@ def register(app: typer.Typer) -> None:
             f" (the {len(S)} best-ranked of {n_before}; raise --max-nodes for more)" if len(S) < n_before else "")
         title = "evgraph: EV communication" + (f" in {scope.description}" if scope else "") + (
             f" around {around}" if around else "")
+        page = network_html(S, scores=scores, targets=rows, title=title, layout=layout, seed=random_seed,
+                            notes=notes, context=H)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(network_html(S, scores=scores, title=title, layout=layout, seed=random_seed, notes=notes),
-                       "utf-8")
+        out.write_text(page, "utf-8")
         typer.echo(f"wrote {out}: {notes}", err=True)
 
     @plot_app.command("rank")
