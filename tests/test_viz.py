@@ -130,7 +130,7 @@ def test_row_selects_its_node_and_shows_the_evidence(chromium, small_page):  # n
     G, path = small_page
     with Page(chromium, path.as_uri()) as p:
         p.page.click("#evg-table tr[data-target='hsa-miR-105-5p']")
-        assert p.js("window.evgraph.network.getSelectedNodes()") == ["hsa-miR-105-5p"]
+        assert p.js("window.evgraph.network.getSelectedNodes()") == ["hsa-miR-105-5p"]  # with its forms on the page
         assert p.js("window.evgraph.selected") == "hsa-miR-105-5p"
         panel = p.page.inner_text("#evg-panel")
         # the supporting record with its claim, then the paper: first author, year, title, journal, link

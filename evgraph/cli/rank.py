@@ -359,37 +359,54 @@ def register(app: typer.Typer) -> None:
         return None
 
     def _print_explain(result):
-        from rich.console import Console
-        from rich.markup import escape
+        """The explanation as text: on a terminal, lines fitted to its width (a step's papers go on an
+        indented line of their own when the step is long); piped, one line per step."""
+        import sys
 
-        console = Console(highlight=False, soft_wrap=not is_terminal())
+        from evgraph.cli._common import terminal_width
+        from evgraph.cli._table import use_style, wrap
+
+        tty = is_terminal()
+        width = terminal_width() if tty else 10**6
+        bold, reset = ("\033[1m", "\033[0m") if tty and use_style() else ("", "")
+        lines = []
+
+        def say(text, indent=0, strong=False):
+            pad = " " * indent
+            # continuation lines are indented two more
+            for k, line in enumerate(wrap(text, max(width - indent - 2, 20)) if tty else [text]):
+                lines.append(pad + ("  " if k else "") + (bold + line + reset if strong else line))
+
         how = result.get("matched")
         named = f", {how} {result['query']!r}" if how not in (None, "id", "name") else ""
-        console.print(f"[bold]{escape(result['name'])}[/bold] ({escape(result['id'])}, {result['category']}"
-                      f"{escape(named)})" + (f" in {escape(result['cancer'])}" if result["cancer"] else ""))
-        if result.get("cancer_scope"):
-            console.print(f"cancer: {escape(result['cancer_scope']['description'])}")
+        say(f"{result['name']} ({result['id']}, {result['category']}{named})"
+            + (f" in {result['cancer']}" if result["cancer"] else ""), strong=True)
         r = result["ranking"]
         if r:
-            merged = f" as target {escape(r['target'])} with {', '.join(map(escape, r['forms']))}" \
-                if len(r["forms"]) > 1 else ""
-            console.print(f"consensus rank {r['rank']} of {r['of']}{merged} (score {r['score']:.3g}); "
-                          f"roles: {', '.join(r['roles']) or 'none'}")
-            console.print(f"[bold]therapeutic direction: {r['modality']}[/bold]")
+            merged = f" as target {r['target']} with {', '.join(r['forms'])}" if len(r["forms"]) > 1 else ""
+            say(f"consensus rank {r['rank']} of {r['of']}{merged} (score {r['score']:.3g}); "
+                f"roles: {', '.join(r['roles']) or 'none'}")
+            say(f"therapeutic direction: {r['modality']}", strong=True)
             for line in r["modality_evidence"] or ["no directional evidence"]:
-                console.print(f"  {escape(line)}")
+                say(line, 2)
             for m, v in r["methods"].items():
-                console.print(f"  {m:<14} rank {v['rank']:>4}   score {v['score']:.4g}")
+                lines.append(f"  {m:<14} rank {v['rank']:>4}   score {v['score']:.4g}")
         else:
-            console.print("not a ranked candidate (cargo, gene or drug); evidence chains only")
-        console.print(f"{result['n_chains']} evidence chain(s); showing {len(result['chains'])}:")
+            say("not a ranked candidate (cargo, gene or drug); evidence chains only")
+        say(f"{result['n_chains']} evidence chain(s); showing {len(result['chains'])}:")
         for i, chain in enumerate(result["chains"], 1):
-            console.print(f"[bold]{i}.[/bold] support {chain['score']:.3g}")
+            say(f"{i}. support {chain['score']:.3g}", strong=True)
             for s in chain["steps"]:
                 effect = f" ({s['effect']})" if s.get("effect") else ""
                 cites = ([f"PMID {', '.join(s['pmids'])}"] if s["pmids"] else []) + [f"doi:{d}" for d in s["dois"]]
-                console.print(f"   {escape(s['source_name'])} -[{s['type']}{effect}]-> {escape(s['target_name'])}"
-                              f"   {escape('; '.join(cites)) or 'identifier mapping'}; {s['evidence_level']}")
+                step = f"{s['source_name']} -[{s['type']}{effect}]-> {s['target_name']}"
+                where = f"{'; '.join(cites) or 'identifier mapping'}; {s['evidence_level']}"
+                if len(step) + len(where) + 6 <= width:
+                    lines.append(f"   {step}   {where}")
+                else:
+                    say(step, 3)
+                    say(where, 7)
+        sys.stdout.write("\n".join(lines) + "\n")
 
     @app.command()
     def methods():

@@ -540,12 +540,31 @@ _APP_JS = r"""
 
   // --- selection: row <-> node, the evidence panel ---
   const panel = document.getElementById("evg-panel");
+  // a target's evidence is that of all its forms (a miRNA and its arm-less name, a gene and its protein)
+  function targetInfo(id) {
+    const t = rowOf[id];
+    if (!t || t.forms.length < 2) return info[id];
+    const merged = Object.assign({}, info[t.id] || info[id]);
+    const recs = new Set(), papers = {};
+    t.forms.forEach(function (f) {
+      (info[f].records || []).forEach(function (r) { recs.add(r); });
+      (info[f].papers || []).forEach(function (p) { papers[p[0]] = p; });
+    });
+    merged.records = Array.from(recs).sort();
+    merged.papers = Object.values(papers);
+    merged.name = t.name + " (" + t.forms.map(function (f) { return info[f].name; }).join(", ") + ")";
+    return merged;
+  }
   function select(id, focus) {
     if (!info[id]) return;
     state.selected = id;
-    network.selectNodes([id]);
-    if (focus) network.fit({nodes: [id].concat(neighbours[id] || []).filter(visible), animation: false});
-    panel.replaceChildren(describe(info[id], true));
+    const forms = focus && rowOf[id] ? rowOf[id].forms : [id];
+    network.selectNodes(forms);
+    if (focus) {
+      const around = forms.concat.apply(forms, forms.map(function (f) { return neighbours[f] || []; }));
+      network.fit({nodes: around.filter(visible), animation: false});
+    }
+    panel.replaceChildren(describe(focus ? targetInfo(id) : info[id], true));
     renderTable();
     const row = table.querySelector("tr.evg-selected");
     if (row && row.scrollIntoView) row.scrollIntoView({block: "nearest"});
