@@ -449,17 +449,39 @@ def _default(o):
 
 
 def print_table(title: str, columns: list[str], rows: list[list], *, caption: str | None = None) -> None:
-    """A rich table in a terminal, tab-separated text when piped."""
+    """A table fitted to the terminal; tab-separated text when piped, the caption then on stderr.
+
+    On a terminal, a column of single words (ids, numbers, symbols) is never broken; prose columns
+    wrap at words.
+    """
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
     if is_terminal():
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=title, caption=caption)
-        for col in columns:
-            table.add_column(col, overflow="fold")
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        Console().print(table)
+        width = terminal_width()
+        specs, used, left_out = [], 4, []
+        for k, col in enumerate(columns):
+            words = [c[k] for c in cells if k < len(c)]
+            single = all(" " not in w for w in words)
+            natural = max([len(col)] + [len(w) for w in words])
+            longest = max([len(x) for w in words for x in w.split()] + [len(col.split()[0]) if col else 1])
+            need = natural if single else min(natural, max(longest, 14))
+            if specs and used + need + 3 > width:  # this and the columns after it do not fit
+                left_out = columns[k:]
+                break
+            used += need + 3
+            specs.append((col, single, need))
+        table = Table(title=title, caption=(caption or "") + (
+            f" Left out at this width: {', '.join(left_out)} (pipe the output for every column)." if left_out else ""))
+        for col, single, need in specs:
+            table.add_column(col, no_wrap=single, min_width=need, overflow="ellipsis" if single else "fold")
+        for row in cells:
+            table.add_row(*row[:len(specs)])
+        Console(width=width).print(table)
     else:
-        lines = ["\t".join(columns)] + ["\t".join("" if v is None else str(v) for v in row) for row in rows]
+        lines = ["\t".join(columns)] + ["\t".join(row) for row in cells]
         sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+        if caption:
+            typer.echo(f"{title}. {caption}", err=True)
