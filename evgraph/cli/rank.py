@@ -319,6 +319,7 @@ def register(app: typer.Typer) -> None:
                 ranking = {"rank": int(row["rank"]), "of": len(res.rows), "target": row["id"],
                            "forms": row["forms"], "roles": row["roles"], "score": round(float(row["score"]), 6),
                            "modality": row["modality"], "modality_evidence": row["modality_evidence"],
+                           "drugs": row["drugs"],
                            "methods": {m: {"score": round(float(row[f"{m}_score"]), 6),
                                            "rank": int(row[f"{m}_rank"])} for m in res.params["methods"]},
                            "params": {k: res.params[k] for k in ("methods", "candidates", "granularity",
@@ -387,6 +388,8 @@ def register(app: typer.Typer) -> None:
             say(f"consensus rank {r['rank']} of {r['of']}{merged} (score {r['score']:.3g}); "
                 f"roles: {', '.join(r['roles']) or 'none'}")
             say(f"therapeutic direction: {r['modality']}", strong=True)
+            if r.get("drugs"):
+                say(f"drugs reaching it: {', '.join(r['drugs'])}")
             for line in r["modality_evidence"] or ["no directional evidence"]:
                 say(line, 2)
             for m, v in r["methods"].items():
