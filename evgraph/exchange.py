@@ -160,9 +160,12 @@ def read_json(path: str | Path) -> Tables:
     """Read node-link JSON written by :func:`write_json` back into tables."""
     try:
         data = json.loads(Path(path).read_text("utf-8"))
-        G = nx.node_link_graph(data, edges="edges", directed=True, multigraph=True)
+        # networkx wrote the edges under "links" before 3.4 (and still does unless told otherwise)
+        key = "links" if isinstance(data, dict) and "edges" not in data and "links" in data else "edges"
+        G = nx.node_link_graph(data, edges=key, directed=True, multigraph=True)
     except (OSError, ValueError, KeyError, nx.NetworkXError) as err:
-        raise ValidationError([Problem(str(path), 0, "", f"not a node-link JSON graph: {err}")]) from None
+        why = f"it has no {err.args[0]!r} key (nodes, and edges or links)" if isinstance(err, KeyError) else err
+        raise ValidationError([Problem(str(path), 0, "", f"not a node-link JSON graph: {why}")]) from None
     return from_graph(G)
 
 
@@ -173,6 +176,8 @@ def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
         H.add_node(n, **{k: _scalar(v) for k, v in d.items() if v is not None})
     for u, v, k, d in G.edges(keys=True, data=True):
         H.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in d.items() if b is not None})
+    if "export" in G.graph:  # what produced the file (evgraph export), as JSON text
+        H.graph["evgraph_export"] = json.dumps(G.graph["export"], sort_keys=True, default=str)
     nx.write_graphml(H, path)
     return Path(path)
 

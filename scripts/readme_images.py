@@ -2,7 +2,8 @@
 
     python scripts/readme_images.py
 
-docs/img/network.png  a screenshot (headless Chromium) of `evgraph viz --cancer "breast cancer" --top 8 --bootstrap 50`
+docs/img/network.png  a screenshot (headless Chromium) of `evgraph viz --cancer "breast cancer" --top 8 --bootstrap 50`,
+                      hsa-miR-122-5p selected in the table
 docs/img/rank.png     `evgraph plot rank --top 15 --bootstrap 100 --random-seed 1`
 docs/img/flow.png     `evgraph plot flow --top 30`
 """
@@ -32,8 +33,8 @@ def main():
     evgraph("plot", "flow", "--out", str(IMG / "flow.png"), "--top", "30", "--dpi", "120")
     with tempfile.TemporaryDirectory() as tmp:
         page_file = Path(tmp) / "network.html"
-        evgraph("viz", "--out", str(page_file), "--cancer", "breast cancer", "--top", "8", "--layout", "spring",
-                "--bootstrap", "50", "--random-seed", "1")
+        evgraph("viz", "--out", str(page_file), "--cancer", "breast cancer", "--top", "8", "--bootstrap", "50",
+                "--random-seed", "1")
         exe = shutil.which("chromium") or shutil.which("chromium-browser")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=exe, headless=True,
@@ -41,12 +42,9 @@ def main():
             page = browser.new_page(viewport={"width": 1400, "height": 850})
             page.goto(page_file.as_uri())
             page.wait_for_selector("body[data-drawn='1']", state="attached", timeout=60_000)
-            x, y = page.evaluate("(() => { const n = window.evgraph.network;"
-                                 " const id = window.evgraph.nodes.getIds({filter: x => x.info.id === 'hsa-miR-122'})[0];"
-                                 " const d = n.canvasToDOM(n.getPositions([id])[id]);"
-                                 " const r = document.getElementById('evg-network').getBoundingClientRect();"
-                                 " return [r.left + d.x, r.top + d.y]; })()")
-            page.mouse.click(x, y)
+            page.click("#evg-table tr[data-target='hsa-miR-122-5p']")
+            page.evaluate("window.evgraph.network.fit({animation: false})")
+            page.wait_for_timeout(300)
             page.screenshot(path=str(IMG / "network.png"))
             browser.close()
     print("wrote", *sorted(p.name for p in IMG.iterdir()))

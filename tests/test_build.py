@@ -102,7 +102,7 @@ def test_build_command_then_rank_and_info_on_the_built_graph(tmp_path):
     assert {"DETECTED_IN", "PARTICIPATES_IN", "PART_OF", "INTERACTS_WITH", "REGULATES"} <= set(t.edges["type"])
     ranked = runner.invoke(app, ["rank", "--graph", str(out), "--format", "json", "--top", "0"])
     assert ranked.exit_code == 0, ranked.output
-    ids = [r["id"] for r in json.loads(ranked.stdout)]
+    ids = [r["id"] for r in json.loads(ranked.stdout)["rows"]]
     assert "hgnc.symbol:MDM2" in ids          # only STRING links MDM2 into the graph
     info = runner.invoke(app, ["info", "--kb", str(out), "--format", "json"])
     assert json.loads(info.stdout)["edges"]["INTERACTS_WITH"] == 3

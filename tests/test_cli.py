@@ -103,7 +103,7 @@ def test_rank_json_is_complete_and_deterministic():
     a, b = run(*args), run(*args)
     assert a.exit_code == 0
     assert a.output == b.output
-    rows = json.loads(a.output)
+    rows = json.loads(a.output)["rows"]
     assert len(rows) == 25
     for r in rows:
         for key in ["rank", "id", "name", "category", "score", "rank_low", "rank_high", "p_value", "n_pmids",
@@ -118,43 +118,55 @@ def test_rank_csv_table_cells_and_options(tmp_path):
     r = run("rank", "-f", "csv", "--out", str(out), "--cancer", "breast cancer", "--candidates", "cargo",
             "--method", "degree,betweenness", "--context", "breast cancer")
     assert r.exit_code == 0
-    header = out.read_text().splitlines()[0].split(",")
-    assert {"rank", "id", "degree_rank", "ppr_rank"} <= set(header)
+    import pandas as pd
+
+    header = list(pd.read_csv(out, comment="#").columns)
+    assert {"rank", "id", "degree_rank", "ppr_rank", "pmids", "dois"} <= set(header)
     t = run("rank", "--top", "5")
     assert t.exit_code == 0 and "PTEN" in t.output or "\t" in t.output
     cells = run("rank", "--candidates", "cells", "-f", "json")
     assert cells.exit_code == 0
-    assert json.loads(cells.output)[0]["main_role"] in {"sender", "receiver", "mediator", "influencer"}
+    assert json.loads(cells.output)["rows"][0]["main_role"] in {"sender", "receiver", "mediator", "influencer"}
     assert run("rank", "--candidates", "machinery", "--method", "cytohubba", "-f", "json").exit_code == 0
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    "args, code, message",
     [
-        (["rank", "--method", "nope"], "unknown method 'nope'; valid choices:"),
-        (["rank", "--cancer", "nope"], "unknown cancer 'nope'; names in this graph: acute lymphoblastic leukemia "
-                                       "(MONDO:0004967), acute myeloid leukemia (MONDO:0018874)"),
-        (["rank", "--candidates", "stuff"], "unknown candidate set 'stuff'; valid choices:"),
-        (["rank", "--context", "nope"], "unknown node 'nope'"),
-        (["rank", "--evidence", "great"], "unknown evidence level 'great'"),
-        (["rank", "--kb", "/no/such/dir"], "no such file or folder"),
-        (["rank", "--candidates", "cells", "--bootstrap", "3"], "apply to molecular candidates"),
-        (["explain", "NOT_A_NODE_123"], "unknown node 'NOT_A_NODE_123'"),
-        (["explain", ""], "give a node to explain"),
-        (["rank", "--cancer", ""], "--cancer is empty"),
-        (["rank", "--cancer", "  "], "--cancer is empty"),
-        (["rank", "--granularity", "gene"], "unknown granularity 'gene'; valid choices: target, molecule"),
-        (["evaluate", "--cancer", ""], "--cancer is empty"),
-        (["evaluate", "--random-orders", "0"], "--random-orders must be >= 1"),
-        (["evaluate", "--format", "csv"], "evaluate supports --format table or json"),
-        (["export", "--out", "x.csv", "--format", "xml"], "Invalid value"),
+        (["rank", "--method", "nope"], 2, "unknown method 'nope'; valid choices:"),
+        (["rank", "--cancer", "nope"], 1, "unknown cancer 'nope'; names in this graph: acute lymphoblastic leukemia "
+                                          "(MONDO:0004967), acute myeloid leukemia (MONDO:0018874)"),
+        (["rank", "--candidates", "stuff"], 2, "'stuff' is not one of all, cargo, targets"),
+        (["rank", "--context", "nope"], 1, "unknown node 'nope'"),
+        (["rank", "--evidence", "great"], 2, "'great' is not one of in_vitro, in_vivo, patient_samples"),
+        (["rank", "--kb", "/no/such/dir"], 1, "no such file or folder"),
+        (["rank", "--candidates", "cells", "--bootstrap", "3"], 2, "apply to molecular candidates"),
+        (["explain", "NOT_A_NODE_123"], 1, "unknown node 'NOT_A_NODE_123'"),
+        (["explain", ""], 2, "is empty: give an id, a name or a symbol"),
+        (["rank", "--cancer", ""], 2, "'--cancer': is empty"),
+        (["rank", "--cancer", "  "], 2, "'--cancer': is empty"),
+        (["rank", "--granularity", "gene"], 2, "'gene' is not one of target, molecule"),
+        (["evaluate", "--cancer", ""], 2, "'--cancer': is empty"),
+        (["evaluate", "--random-orders", "0"], 2, "0 is out of range: give 1 or more"),
+        (["export", "--out", "x.csv", "--format", "xml"], 2, "'xml' is not one of csv, json, graphml, cx2"),
+        (["rank", "--format", "xml"], 2, "'xml' is not one of table, csv, json"),
+        (["rank", "--top", "abc"], 2, "'abc' is not a whole number"),
+        (["rank", "--random-seed", "-1"], 2, "-1 is out of range: give between 0 and 4294967295"),
+        (["viz", "--out", "x.html", "--random-seed", "-1"], 2, "-1 is out of range"),
+        (["plot", "rank", "--out", "x.png", "--dpi", "0"], 2, "0 is out of range: give between 1 and 2400"),
+        (["plot", "rank", "--out", "x.png", "--width", "-2"], 2, "'-2' is out of range: give a number above 0"),
+        (["plot", "flow", "--out", "x.png", "--height", "nan"], 2, "'nan' is out of range"),
+        (["plot", "flow", "--out", "x.gif"], 2, "'x.gif' must end in .png, .svg or .pdf"),
+        (["rank", "--out", "x.txt"], 2, "--out needs --format csv or json"),
+        (["export", "--format", "json"], 2, "Missing option '--out'"),
     ],
 )
-def test_bad_input_is_a_clear_error(args, message):
+def test_bad_input_is_a_clear_error(args, code, message):
     r = run(*args)
-    assert r.exit_code != 0
+    assert r.exit_code == code, r.output
     assert message in r.output
-    assert "Traceback" not in r.output
+    assert "Traceback" not in r.output and "Value error" not in r.output and "Error:" in r.output
+    assert "ValueError" not in r.output and "Input should be" not in r.output
 
 
 def test_explain_table_and_json():
@@ -175,8 +187,11 @@ def test_methods_lists_references():
 def test_console_script_exit_code(tmp_path):
     exe = [sys.executable, "-m", "evgraph", "rank", "--method", "nope"]
     p = subprocess.run(exe, capture_output=True, text=True)
-    assert p.returncode == 1
+    assert p.returncode == 2  # bad usage
     assert "unknown method" in p.stderr and "Traceback" not in p.stderr
+    p = subprocess.run([sys.executable, "-m", "evgraph", "rank", "--cancer", "nope"], capture_output=True, text=True)
+    assert p.returncode == 1  # bad data: no such cancer in the graph
+    assert "unknown cancer" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_graph_cache_follows_edits_to_the_knowledge_base(make_kb):
@@ -192,7 +207,7 @@ def test_graph_cache_follows_edits_to_the_knowledge_base(make_kb):
 def test_rank_rows_are_targets_with_direction_and_uncertainty():
     r = run("rank", "--format", "json", "--top", "0", "--bootstrap", "20", "--permutations", "5", "--random-seed", "3")
     assert r.exit_code == 0, r.output
-    rows = json.loads(r.output)
+    rows = json.loads(r.output)["rows"]
     forms = [f for row in rows for f in row["forms"]]
     assert len(forms) == len(set(forms))  # no molecule in two rows
     for row in rows:
@@ -200,25 +215,26 @@ def test_rank_rows_are_targets_with_direction_and_uncertainty():
         assert 0 <= row["top_k_frequency"] <= 1 and row["q_value"] >= row["p_value"]
         assert row["score"] >= 0  # never -0
     assert next(row for row in rows if row["name"] == "PTEN")["modality"] == "restore"
-    molecules = json.loads(run("rank", "--format", "json", "--top", "0", "--granularity", "molecule").output)
+    molecules = json.loads(run("rank", "--format", "json", "--top", "0", "--granularity", "molecule").output)["rows"]
     assert len(molecules) > len(rows) and "protein:CD274" in {m["id"] for m in molecules}
-    with_claims = json.loads(run("rank", "--format", "json", "--top", "0", "--include-biomarkers").output)
+    with_claims = json.loads(run("rank", "--format", "json", "--top", "0", "--include-biomarkers").output)["rows"]
     assert "hgnc.symbol:GPC1" in {m["id"] for m in with_claims} - {m["id"] for m in rows}
 
 
 def test_rank_table_shows_targets_and_says_how_to_get_intervals():
     t = run("rank", "--top", "5")
     assert t.exit_code == 0
-    header = t.output.splitlines()[0].split("\t")
-    assert header[:4] == ["rank", "target", "also as", "modality"] and "interval" not in header
+    header = t.stdout.splitlines()[0].split("\t")
+    assert header[:5] == ["rank", "target", "id", "kind", "direction"] and "interval" not in header
+    assert "q" not in header and "Add --bootstrap 100 (" in t.stderr
     b = run("rank", "--top", "3", "--bootstrap", "5")
-    assert "interval" in b.output.splitlines()[0] and "top10" in b.output.splitlines()[0]
+    assert "interval" in b.stdout.splitlines()[0] and "top10" in b.stdout.splitlines()[0]
 
 
 def test_small_context_warns_on_stderr(make_kb):
     r = runner.invoke(app, ["rank", "--kb", str(make_kb()), "-f", "json"])
     assert r.exit_code == 0 and "too few to rank meaningfully" in r.stderr
-    assert json.loads(r.stdout)
+    assert json.loads(r.stdout)["rows"]
 
 
 def test_explain_gives_the_therapeutic_direction_and_links():

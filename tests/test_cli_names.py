@@ -26,7 +26,7 @@ def run(*args):
 def ranked(*args) -> list[dict]:
     r = run("rank", "--top", "0", "-f", "json", *args)
     assert r.exit_code == 0, r.output
-    return json.loads(r.stdout)
+    return json.loads(r.stdout)["rows"]
 
 
 @pytest.mark.parametrize("name, says", [
@@ -40,7 +40,7 @@ def ranked(*args) -> list[dict]:
 def test_rank_takes_the_cancer_names_biologists_write(name, says):
     r = run("rank", "--cancer", name, "--top", "3", "-f", "json")
     assert r.exit_code == 0, r.output
-    assert len(json.loads(r.stdout)) == 3
+    assert len(json.loads(r.stdout)["rows"]) == 3
     assert f"cancer: {says}\n" in r.stderr
 
 

@@ -126,6 +126,23 @@ def test_biomarkers_for_cancer(db):
     assert values == known + [None] * (len(values) - len(known))  # unreported values last
 
 
+def test_biomarkers_for_cancer_sorts_within_each_metric_best_first(db):
+    r = rows(db, "biomarkers_for_cancer", cancer="MONDO:0009831")
+    supported = [x for x in r if x["status"] == "supported"]
+    order = ["AUC", "sensitivity", "specificity", "accuracy", "HR", "p_value"]
+    metrics = [x["metric"] for x in supported]
+    assert metrics == sorted(metrics, key=lambda m: order.index(m) if m in order else len(order))  # grouped
+    for metric in set(metrics):
+        values = [x["value"] for x in supported if x["metric"] == metric and x["value"] is not None]
+        if metric == "p_value":
+            assert values == sorted(values)  # the smallest p-value is the best
+        elif metric == "HR":
+            assert values == sorted(values, key=lambda v: -max(v, 1 / v))  # furthest from 1 first
+        else:
+            assert values == sorted(values, reverse=True)
+    assert {"AUC", "p_value"} <= set(metrics)
+
+
 def test_machinery_with_inhibitors(db):
     r = rows(db, "machinery_with_inhibitors")
     genes = {x["gene"] for x in r}

@@ -190,7 +190,7 @@ def test_ranking_rows_show_drugs_with_phase_and_source(drug_graph):
     out, _ = drug_graph
     res = runner.invoke(app, ["rank", "--graph", str(out), "--format", "json", "--top", "0"])
     assert res.exit_code == 0, res.output
-    rows = {r["id"]: r for r in json.loads(res.stdout)}
+    rows = {r["id"]: r for r in json.loads(res.stdout)["rows"]}
     assert rows["hgnc.symbol:VEGFA"]["drugs"] == ["BEVACIZUMAB (phase 4; opentargets, dgidb)"]
     assert rows["hgnc.symbol:MET"]["drugs"] == ["CAPMATINIB (phase 4; opentargets, dgidb)"]
     assert rows["hgnc.symbol:MDM2"]["drugs"] == ["IDASANUTLIN (phase 3; opentargets)"]

@@ -95,7 +95,7 @@ def test_rank_engine_neo4j_agrees_with_networkx(db, monkeypatch, bundled_graph):
     assert [r["id"] for r in a[:10]] == [r["id"] for r in b[:10]]
     r = CliRunner().invoke(app, ["rank", "--engine", "neo4j", "-f", "json", "--top", "3"])
     assert r.exit_code == 0, r.output
-    assert [x["id"] for x in json.loads(r.stdout)] == [x["id"] for x in b[:3]]
+    assert [x["id"] for x in json.loads(r.stdout)["rows"]] == [x["id"] for x in b[:3]]
     assert "ranks molecules" in r.stderr  # GDS scores nodes as stored: the rows are per molecule
     r = CliRunner().invoke(app, ["rank", "--engine", "neo4j", "--method", "katz"])
     assert r.exit_code == 1 and "computes degree, pagerank, betweenness" in r.output

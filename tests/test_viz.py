@@ -1,4 +1,5 @@
-"""Network pages in real headless Chromium, and figures checked against golden tables."""
+"""The explorer page in real headless Chromium (table, search, selection, evidence, filters,
+escaping, a 5,000-node page), and figures checked against golden tables."""
 
 import csv
 import os
@@ -32,9 +33,15 @@ def small_page(tmp_path_factory, bundled_graph):
     G.add_node("hgnc.symbol:PROBE", category="Gene", name=PROBE, pmids=["1"])
     G.add_node("hgnc.symbol:PROBE2", category="Gene", name=PROBE2)
     G.add_edge("hgnc.symbol:PROBE", "hsa-miR-105-5p", key="TARGETS", pmids=["1"])
-    scores = {"hsa-miR-105-5p": {"rank": 3, "score": 2.5, "rank_low": 1, "rank_high": 9}}
+    row = {"rank": 3, "score": 2.5, "rank_low": 1, "rank_high": 9, "id": "hsa-miR-105-5p", "name": "hsa-miR-105-5p",
+           "forms": ["hsa-miR-105-5p"], "category": "MiRNA", "modality": "inhibit", "n_pmids": 3,
+           "roles": ["EV cargo"], "drugs": ["anti-miR-105"], "q_value": 0.5}
+    probe = {"rank": 1, "score": 4.0, "id": "hgnc.symbol:PROBE", "name": PROBE, "forms": ["hgnc.symbol:PROBE"],
+             "category": "Gene", "modality": "unclear", "n_pmids": 1, "roles": [], "drugs": [PROBE2]}
+    scores = {"hsa-miR-105-5p": row, "hgnc.symbol:PROBE": probe}
     path = tmp_path_factory.mktemp("page") / "net.html"
-    path.write_text(network_html(G, scores=scores, title=f"probe {PROBE}"), "utf-8")
+    path.write_text(network_html(G, scores=scores, targets=[probe, row], title=f"probe {PROBE}",
+                                 context=bundled_graph), "utf-8")
     return G, path
 
 
@@ -63,6 +70,7 @@ def test_click_and_hover_show_evidence(chromium, small_page):  # noqa: F811
         p.page.mouse.click(x, y)
         panel = p.page.inner_text("#evg-panel")
         assert "MiRNA" in panel and "rank 3" in panel
+        assert p.page.get_attribute("#evg-table tr.evg-selected", "data-target") == node  # the node selects its row
         link = p.page.get_attribute("#evg-panel a[href*='mirbase']", "href")
         assert link == "https://www.mirbase.org/results/?query=hsa-miR-105-5p"
         rec = next(n for n in G if n.startswith("EVC:"))
@@ -98,6 +106,134 @@ def test_category_filter_hides_nodes(chromium, small_page):  # noqa: F811
         assert hidden == n_genes > 0
 
 
+@pytest.mark.browser
+def test_table_lists_the_ranked_targets_and_sorts(chromium, small_page):  # noqa: F811
+    _, path = small_page
+    with Page(chromium, path.as_uri()) as p:
+        heads = p.js("[...document.querySelectorAll('#evg-table th')].map(x => x.textContent)")
+        assert heads[:4] == ["rank", "target", "kind", "direction"] and "interval" in heads and "q" in heads
+        names = p.js("[...document.querySelectorAll('#evg-table tbody tr')].map(r => r.cells[1].textContent)")
+        assert names == [PROBE, "hsa-miR-105-5p"]  # best first; the probe's name shows as text
+        p.page.click("#evg-table th[data-key='name']")
+        names = p.js("[...document.querySelectorAll('#evg-table tbody tr')].map(r => r.cells[1].textContent)")
+        assert names == sorted(names, key=str.lower)
+        p.page.click("#evg-table th[data-key='rank']")
+        p.page.click("#evg-table th[data-key='rank']")  # again: descending
+        ranks = p.js("[...document.querySelectorAll('#evg-table tbody tr')].map(r => Number(r.cells[0].textContent))")
+        assert ranks == [3, 1]
+        assert p.js("document.querySelectorAll('#evg-table script, #evg-table img').length") == 0
+        assert p.dialogs == [] and p.errors == []
+
+
+@pytest.mark.browser
+def test_row_selects_its_node_and_shows_the_evidence(chromium, small_page):  # noqa: F811
+    G, path = small_page
+    with Page(chromium, path.as_uri()) as p:
+        p.page.click("#evg-table tr[data-target='hsa-miR-105-5p']")
+        assert p.js("window.evgraph.network.getSelectedNodes()") == ["hsa-miR-105-5p"]  # with its forms on the page
+        assert p.js("window.evgraph.selected") == "hsa-miR-105-5p"
+        panel = p.page.inner_text("#evg-panel")
+        # the supporting record with its claim, then the paper: first author, year, title, journal, link
+        assert "Supporting records" in panel and "EVC:0001" in panel
+        assert "miR-105" in G.nodes["EVC:0001"]["claim"] and G.nodes["EVC:0001"]["claim"] in panel
+        assert "Zhou W (2014)" in panel and "Cancer-secreted miR-105 destroys vascular endothelial barriers" in panel
+        assert p.page.get_attribute("#evg-panel .evg-record a[href$='/24735924/']", "href") == \
+            "https://pubmed.ncbi.nlm.nih.gov/24735924/"
+        # a DOI-only paper links to doi.org
+        doi_links = p.js("[...document.querySelectorAll('#evg-panel a')].map(a => a.href)"
+                         ".filter(h => h.startsWith('https://doi.org/'))")
+        assert all(h.startswith("https://doi.org/10.") for h in doi_links)
+
+
+@pytest.mark.browser
+def test_search_filters_the_table_and_finds_other_nodes(chromium, small_page):  # noqa: F811
+    G, path = small_page
+    with Page(chromium, path.as_uri()) as p:
+        p.page.fill("#evg-search", "MIR-105")
+        rows = p.js("[...document.querySelectorAll('#evg-table tbody tr')].map(r => r.getAttribute('data-target'))")
+        assert rows == ["hsa-miR-105-5p"]
+        p.page.fill("#evg-search", "anti-miR")  # a drug of the row
+        assert p.js("document.querySelectorAll('#evg-table tbody tr').length") == 1
+        p.page.fill("#evg-search", "endothelial")  # a cell type: not a target, found among the nodes
+        assert p.js("document.querySelectorAll('#evg-table tbody tr').length") == 0
+        hits = p.js("[...document.querySelectorAll('#evg-matches button')].map(b => b.getAttribute('data-node'))")
+        assert "CL:0000115" in hits
+        p.page.click("#evg-matches button[data-node='CL:0000115']")
+        assert p.js("window.evgraph.network.getSelectedNodes()") == ["CL:0000115"]
+        assert "endothelial cell" in p.page.inner_text("#evg-panel")
+        p.page.fill("#evg-search", "")
+        assert p.js("document.querySelectorAll('#evg-table tbody tr').length") == 2
+
+
+@pytest.mark.browser
+def test_cancer_and_evidence_filters(chromium, tmp_path, bundled_graph):  # noqa: F811
+    from evgraph.analysis.select import neighbourhood
+
+    G = neighbourhood(bundled_graph, "PTEN", depth=2)
+    path = tmp_path / "pten.html"
+    path.write_text(network_html(G, title="PTEN", context=bundled_graph), "utf-8")
+    with Page(chromium, path.as_uri()) as p:
+        options = p.js("[...document.querySelectorAll('#evg-cancer option')].map(o => o.value)")
+        assert "MONDO:0007254" in options and "MONDO:0005575" in options
+        p.page.select_option("#evg-cancer", "MONDO:0007254")
+        hidden = set(p.js("window.evgraph.nodes.get({filter: n => n.hidden === true}).map(n => n.id)"))
+        shown = set(G) - hidden
+        assert "hsa-miR-105-5p" not in shown or "MONDO:0007254" in p.js(
+            "window.evgraph.nodes.get('hsa-miR-105-5p').info.cancers")
+        records = [n for n in shown if n.startswith("EVC:")]
+        assert records and all(("MONDO:0007254", "IN_CONTEXT_OF") in
+                               {(v, k) for _, v, k in bundled_graph.out_edges(r, keys=True)} for r in records)
+        p.page.select_option("#evg-cancer", "")
+        p.page.select_option("#evg-level", "1")  # at least in vivo
+        hidden = set(p.js("window.evgraph.nodes.get({filter: n => n.hidden === true}).map(n => n.id)"))
+        assert hidden and hidden < set(G)
+        in_vitro_only = [n for n in G if n.startswith("EVC:")
+                         and set(bundled_graph.nodes[n].get("model_system") or []) == {"in_vitro"}
+                         and not bundled_graph.nodes[n].get("patient_samples")]
+        levels = p.js("Object.fromEntries(window.evgraph.nodes.get().map(n => [n.id, n.info.level]))")
+        assert all(levels[n] <= 1 for n in set(G) - hidden)
+        assert not in_vitro_only or any(n in hidden for n in in_vitro_only)
+        assert p.errors == []
+
+
+def test_layout_is_seeded(bundled_graph):
+    from evgraph.analysis.select import neighbourhood
+    from evgraph.viz.page import layout_positions
+
+    G = neighbourhood(bundled_graph, "hsa-miR-105-5p", depth=2)
+    assert layout_positions(G, seed=4) == layout_positions(G.copy(), seed=4)
+    assert layout_positions(G, seed=4) != layout_positions(G, seed=5)
+    big = big_graph(1200)
+    assert layout_positions(big, seed=1) == layout_positions(big, seed=1)  # igraph's layout, seeded
+    page = network_html(G, seed=4)
+    assert page == network_html(G, seed=4)  # the same command writes the same page
+
+
+def test_figures_use_the_pages_colours(tmp_path, bundled_graph):
+    from evgraph.analysis.ranking import rank_targets
+    from evgraph.viz.colors import CATEGORY_COLORS
+
+    rows = rank_targets(bundled_graph, methods=["degree"]).records(6)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    seen = {}
+    original = plt.Axes.scatter
+
+    def spy(self, x, y, *args, color=None, **kw):
+        seen.setdefault(color, 0)
+        return original(self, x, y, *args, color=color, **kw)
+
+    plt.Axes.scatter = spy
+    try:
+        plot_rank(rows, tmp_path / "r.png", dpi=50)
+    finally:
+        plt.Axes.scatter = original
+    assert {CATEGORY_COLORS[r["category"]] for r in rows} <= set(seen)
+
+
 def big_graph(n=2000, seed=1):
     rng = random.Random(seed)
     G = nx.MultiDiGraph()
@@ -112,15 +248,30 @@ def big_graph(n=2000, seed=1):
 
 
 @pytest.mark.browser
-def test_2000_node_page_draws_in_under_10_s(chromium, tmp_path):  # noqa: F811
-    G = big_graph()
+def test_5000_node_page_draws_in_under_10_s(chromium, tmp_path):  # noqa: F811
+    import time
+
+    G = big_graph(5000)
+    targets = [{"rank": i + 1, "id": f"n{i}", "name": f"node {i}", "forms": [f"n{i}"], "category": "MiRNA",
+                "score": 1.0 / (i + 1), "n_pmids": 1, "roles": [], "drugs": []} for i in range(0, 5000, 5)]
     path = tmp_path / "big.html"
-    path.write_text(network_html(G, title="2,000 nodes"), "utf-8")
+    started = time.perf_counter()
+    path.write_text(network_html(G, title="5,000 nodes", targets=targets,
+                                 scores={t["id"]: t for t in targets}), "utf-8")
+    written = time.perf_counter() - started
     with Page(chromium, path.as_uri()) as p:
         drawn_ms = p.js("window.evgraph.drawnMs")
-        print(f"\n2,000-node page: first drawing after {drawn_ms:.0f} ms")  # the figure for the README
-        assert p.js("window.evgraph.nodes.length") == 2000
+        # the figures for the README
+        print(f"\n5,000-node page: written in {written:.1f} s, first drawing after {drawn_ms:.0f} ms")
+        assert p.js("window.evgraph.nodes.length") == 5000
         assert drawn_ms < 10_000
+        assert p.js("window.evgraph.shownRows") == 300  # the table draws 300 rows; the search narrows
+        started = time.perf_counter()
+        p.page.fill("#evg-search", "node 4995")
+        assert p.js("document.querySelectorAll('#evg-table tbody tr').length") == 1
+        p.page.click("#evg-table tbody tr")
+        assert p.js("window.evgraph.network.getSelectedNodes()") == ["n4995"]
+        print(f"5,000-node page: search and select in {time.perf_counter() - started:.2f} s")
         assert p.errors == []
 
 
@@ -214,9 +365,9 @@ def test_cli_viz_and_plot(tmp_path):
     r = runner.invoke(app, ["viz", "--out", str(html), "--around", "PTEN", "--depth", "1", "--categories",
                             "Gene,MiRNA"])
     assert r.exit_code == 0, r.output
-    assert runner.invoke(app, ["viz", "--out", str(tmp_path / "x.txt")]).exit_code == 1
+    assert runner.invoke(app, ["viz", "--out", str(tmp_path / "x.txt")]).exit_code == 2  # bad usage
     bad = runner.invoke(app, ["viz", "--out", str(html), "--layout", "tree"])
-    assert bad.exit_code == 1 and "unknown layout 'tree'; valid choices" in bad.output
+    assert bad.exit_code == 2 and "'tree' is not one of auto, physics, spring" in bad.output
     bad = runner.invoke(app, ["viz", "--out", str(html), "--categories", "Planet"])
     assert bad.exit_code == 1 and "unknown category 'Planet'" in bad.output
     fig = tmp_path / "r.pdf"
@@ -225,4 +376,4 @@ def test_cli_viz_and_plot(tmp_path):
     fl = tmp_path / "f.svg"
     assert runner.invoke(app, ["plot", "flow", "--out", str(fl), "--cancer", "breast cancer"]).exit_code == 0
     bad = runner.invoke(app, ["plot", "flow", "--out", str(tmp_path / "f.gif")])
-    assert bad.exit_code == 1 and "unknown figure format" in bad.output
+    assert bad.exit_code == 2 and "must end in .png, .svg or .pdf" in bad.output

@@ -40,9 +40,28 @@ def cancer_scope(G, cancer: str, exact: bool = False):
     return s
 
 
+# Exit codes: 1 when the command line is right but the data are not (a file that does not parse
+# or validate, a name the graph does not hold, a database that refuses a query); 2 when the command
+# line itself is wrong (an unknown option or choice, a value of the wrong type or out of range,
+# options that do not go together): Click's convention for usage errors.
+EXIT_DATA = 1
+EXIT_USAGE = 2
+
+
 def fail(message: str) -> typer.Exit:
+    """Bad data: the message on stderr, exit code 1 (raise the returned exception)."""
     typer.echo(f"Error: {message}", err=True)
-    return typer.Exit(code=1)
+    return typer.Exit(code=EXIT_DATA)
+
+
+def usage(message: str, option: str | None = None) -> typer.BadParameter:
+    """Bad usage: Click's usage message, exit code 2 (raise the returned exception)."""
+    return typer.BadParameter(message, param_hint=f"'{option}'" if option else None)
+
+
+def _os_message(err: OSError) -> str:
+    what = f" {err.filename}" if err.filename else ""
+    return f"cannot use{what}: {err.strerror or 'input/output error'}"
 
 
 def handle_errors(func: Callable) -> Callable:
@@ -56,14 +75,80 @@ def handle_errors(func: Callable) -> Callable:
             raise fail(str(err)) from None
         except BrokenPipeError:
             # the reader (e.g. `head`) closed the pipe: stop quietly, as Unix tools do
-            import os
-
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(code=0) from None
-        except (OSError, ValueError) as err:
-            raise fail(f"{type(err).__name__}: {err}") from None
+        except OSError as err:
+            raise fail(_os_message(err)) from None
+        except ValueError as err:  # a last resort: options are checked before the work starts
+            raise fail(str(err)) from None
 
     return wrapper
+
+
+# -- option values: parsed here so that a wrong one is a usage error with a plain message --------
+
+class Choice:
+    """A ``typer.Option`` parser for one of a few words, case-insensitive (``--format JSON``)."""
+
+    def __init__(self, *values: str):
+        self.values = values
+
+    @property
+    def metavar(self) -> str:
+        return "[" + "|".join(self.values) + "]"
+
+    def __call__(self, value):
+        text = str(getattr(value, "value", value)).strip()
+        for v in self.values:
+            if text.lower() == v.lower():
+                return v
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(self.values)}")
+
+
+class Integer:
+    """A ``typer.Option`` parser for a whole number in ``[low, high]``."""
+
+    def __init__(self, low: int | None = 0, high: int | None = None, what: str = ""):
+        self.low, self.high, self.what = low, high, what
+
+    def __call__(self, value):
+        if isinstance(value, bool):
+            raise typer.BadParameter(f"{value!r} is not a whole number")
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a whole number") from None
+        if (self.low is not None and number < self.low) or (self.high is not None and number > self.high):
+            if self.high is None:
+                bound = f"{self.low} or more"
+            elif self.low is None:
+                bound = f"{self.high} or less"
+            else:
+                bound = f"between {self.low} and {self.high}"
+            raise typer.BadParameter(f"{number} is out of range: give {bound}{self.what}")
+        return number
+
+
+class Positive:
+    """A ``typer.Option`` parser for a finite number above zero (sizes in inches)."""
+
+    def __call__(self, value):
+        import math
+
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not a number") from None
+        if not math.isfinite(number) or number <= 0:
+            raise typer.BadParameter(f"{value!r} is out of range: give a number above 0")
+        return number
+
+
+SEED_MAX = 2**32 - 1  # numpy's legacy seeding (layouts) takes at most 32 bits
+SEED = Integer(0, SEED_MAX, " (a whole number)")
+COUNT = Integer(0)
+FORMATS = Choice("table", "csv", "json")
+TABLE_OR_JSON = Choice("table", "json")
 
 
 def cache_dir() -> Path:
@@ -248,6 +333,100 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def terminal_width() -> int:
+    """The width to fit: ``COLUMNS`` when set, else the terminal's, else 80."""
+    import shutil
+
+    return max(shutil.get_terminal_size((80, 24)).columns, 20)
+
+
+# -- what produced an output -----------------------------------------------------------------------
+
+def _source_version(source: str) -> str | None:
+    """The version a knowledge source declares: ``kb.yaml`` of a curated folder, ``meta.json`` of a
+    canonical one (as ``evgraph build`` and ``evgraph export`` write them); ``None`` otherwise."""
+    from importlib import resources
+
+    path = Path(str(resources.files("evgraph").joinpath("data", "kb"))) if source == "bundled" else Path(source)
+    try:
+        if (path / "kb.yaml").is_file():
+            import yaml
+
+            meta = yaml.safe_load((path / "kb.yaml").read_text("utf-8"))
+            return str(meta.get("version")) if isinstance(meta, dict) and meta.get("version") else None
+        if (path / "meta.json").is_file():
+            meta = json.loads((path / "meta.json").read_text("utf-8"))
+            if not isinstance(meta, dict):
+                return None
+            versions = [meta.get("kb", {}).get("version")] + [s.get("kb", {}).get("version")
+                                                               for s in meta.get("sources", []) if isinstance(s, dict)]
+            found = sorted({str(v) for v in versions if v})
+            return ";".join(found) or None
+    except (OSError, ValueError, AttributeError, ImportError):
+        return None
+    return None
+
+
+def provenance(ctx: typer.Context | None, kb: list[str] | None, **extra) -> dict:
+    """What produced an output, so that it can be reproduced: the evgraph version, the knowledge
+    sources with their versions and fingerprint (:func:`_fingerprint`), the command and every one
+    of its options as given or defaulted. Nothing in it depends on the time or the machine."""
+    from evgraph import __version__
+
+    sources = list(kb or DEFAULT_KB)
+    out = {
+        "evgraph_version": __version__,
+        "command": ctx.command_path if ctx is not None else None,
+        # every option as given or defaulted, but the output file: the same settings give the same bytes
+        "options": {k: _plain_option(v) for k, v in sorted(ctx.params.items()) if k != "out"} if ctx else {},
+        "knowledge_base": {"sources": sources, "versions": [_source_version(s) for s in sources],
+                           "fingerprint": _fingerprint(sources)},
+    }
+    out.update(extra)
+    return out
+
+
+def _plain_option(value):
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain_option(v) for v in value]
+    return getattr(value, "value", value)
+
+
+def csv_text(records: list[dict], header: dict | None = None, columns: list[str] | None = None) -> str:
+    """Records as CSV, lists ``;``-joined; ``header`` first as ``# key: <JSON>`` comment lines.
+
+    The comment lines are read past by ``pandas.read_csv(path, comment="#")`` and R's
+    ``read.csv(path, comment.char="#")``; a field that holds ``#`` is quoted, so those readers
+    keep it whole.
+    """
+    cols = columns or list(dict.fromkeys(k for r in records for k in r))
+    lines = []
+    if header:
+        lines += [f"# {k}: {json.dumps(v, sort_keys=True, default=_default, ensure_ascii=False)}"
+                  for k, v in header.items()]
+    lines.append(",".join(_csv_field(c) for c in cols))
+    for r in records:
+        lines.append(",".join(_csv_field(r.get(c)) for c in cols))
+    return "\n".join(lines) + "\n"
+
+
+def _csv_field(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = ";".join(map(str, value))
+    elif isinstance(value, bool):
+        value = str(value)
+    elif isinstance(value, float):
+        value = repr(value) if value == value else ""
+    text = str(value)
+    if any(c in text for c in ',"#\n\r') or text != text.strip():
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -270,17 +449,39 @@ def _default(o):
 
 
 def print_table(title: str, columns: list[str], rows: list[list], *, caption: str | None = None) -> None:
-    """A rich table in a terminal, tab-separated text when piped."""
+    """A table fitted to the terminal; tab-separated text when piped, the caption then on stderr.
+
+    On a terminal, a column of single words (ids, numbers, symbols) is never broken; prose columns
+    wrap at words.
+    """
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
     if is_terminal():
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=title, caption=caption)
-        for col in columns:
-            table.add_column(col, overflow="fold")
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        Console().print(table)
+        width = terminal_width()
+        specs, used, left_out = [], 4, []
+        for k, col in enumerate(columns):
+            words = [c[k] for c in cells if k < len(c)]
+            single = all(" " not in w for w in words)
+            natural = max([len(col)] + [len(w) for w in words])
+            longest = max([len(x) for w in words for x in w.split()] + [len(col.split()[0]) if col else 1])
+            need = natural if single else min(natural, max(longest, 14))
+            if specs and used + need + 3 > width:  # this and the columns after it do not fit
+                left_out = columns[k:]
+                break
+            used += need + 3
+            specs.append((col, single, need))
+        table = Table(title=title, caption=(caption or "") + (
+            f" Left out at this width: {', '.join(left_out)} (pipe the output for every column)." if left_out else ""))
+        for col, single, need in specs:
+            table.add_column(col, no_wrap=single, min_width=need, overflow="ellipsis" if single else "fold")
+        for row in cells:
+            table.add_row(*row[:len(specs)])
+        Console(width=width).print(table)
     else:
-        lines = ["\t".join(columns)] + ["\t".join("" if v is None else str(v) for v in row) for row in rows]
+        lines = ["\t".join(columns)] + ["\t".join(row) for row in cells]
         sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+        if caption:
+            typer.echo(f"{title}. {caption}", err=True)

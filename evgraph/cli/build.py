@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from evgraph.cli._common import fail, handle_errors, print_table, to_json
-
-
-class SourcesFormat(str, Enum):
-    table = "table"
-    json = "json"
+from evgraph.cli._common import TABLE_OR_JSON, fail, handle_errors, print_table, to_json
 
 
 def _source_rows() -> list[dict]:
@@ -82,11 +76,12 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def sources(
-        format: Annotated[SourcesFormat, typer.Option("--format", "-f")] = SourcesFormat.table,
+        format: Annotated[str, typer.Option("--format", "-f", parser=TABLE_OR_JSON, metavar=TABLE_OR_JSON.metavar,
+                                            help="table or json.")] = "table",
     ):
         """The public resources evgraph can read: licence, citation, expected files and where to get them."""
         rows = _source_rows()
-        if format == SourcesFormat.json:
+        if format == "json":
             typer.echo(to_json(rows), nl=False)
             return
         print_table("evgraph build --source NAME=PATH", ["name", "license", "files", "download", "citation"],

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from evgraph.cli._common import (DEFAULT_KB, KbOption, cache_dir, emit, fail, handle_errors, load_graph, print_table,
-                                 to_json)
+from evgraph.cli._common import (DEFAULT_KB, FORMATS, Integer, KbOption, cache_dir, emit, fail, handle_errors,
+                                 load_graph, print_table, to_json, usage)
 
 db_app = typer.Typer(help="Graph databases (Neo4j, or embedded FalkorDB when no NEO4J_URI is set): load the graph, "
                           "bulk-import files, run the Cypher query library.",
@@ -24,12 +23,6 @@ EmbeddedOption = Annotated[Path | None, typer.Option(
                        "is given: <cache>/embedded).")]
 
 
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
 def _settings(uri, user, database, ask, embedded=None):
     """Neo4j settings, or the embedded database's when ``--embedded`` or no URI at all is given."""
     import os
@@ -42,8 +35,9 @@ def _settings(uri, user, database, ask, embedded=None):
         if given:
             raise fail(f"{', '.join(given)} name a Neo4j server; they do not go with the embedded database"
                        + (" (--embedded)" if embedded is not None else " (set --uri or NEO4J_URI)"))
-        from evgraph.db.embedded import EmbeddedSettings
+        from evgraph.db.embedded import EmbeddedSettings, require_installed
 
+        require_installed()  # before anything is loaded or announced
         return EmbeddedSettings(embedded if embedded is not None else cache_dir() / "embedded")
     password = typer.prompt("Neo4j password", hide_input=True) if ask else None
     return Settings.from_env(uri=uri, user=user, password=password, database=database)
@@ -64,7 +58,8 @@ def _ensure_loaded(settings) -> None:
 @handle_errors
 def load(
     kb: KbOption = DEFAULT_KB,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = 1000,
+    batch_size: Annotated[int, typer.Option("--batch-size", parser=Integer(1), metavar="N",
+                                            help="Rows per transaction.")] = 1000,
     wipe: Annotated[bool, typer.Option("--wipe", help="Delete everything in the database first.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --wipe.")] = False,
     uri: UriOption = None, user: UserOption = None, database: DatabaseOption = None, ask_password: AskOption = False,
@@ -127,23 +122,26 @@ def query(
     name: Annotated[str, typer.Argument(help="A library query name or a .cypher file.")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="key=value, repeatable; typed from the header.")] = None,
     write: Annotated[bool, typer.Option("--write", help="Allow a query that writes.")] = False,
-    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
-    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", parser=FORMATS, metavar=FORMATS.metavar,
+                                        help="table, csv or json.")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write csv or json to this file.")] = None,
     uri: UriOption = None, user: UserOption = None, database: DatabaseOption = None, ask_password: AskOption = False,
     embedded: EmbeddedOption = None,
 ):
     """Run a library query (read-only unless --write) and print its rows."""
     from evgraph.db.library import load_query, parse_params, run_query
 
-    q = load_query(name)
+    if out is not None and format == "table":
+        raise usage("--out needs --format csv or json", "--out")
+    q = load_query(_library_name(name))
     params = parse_params(q, param or [])
     settings = _settings(uri, user, database, ask_password, embedded)
     _ensure_loaded(settings)
     columns, rows = run_query(settings, q, params, write=write)
     rows = [{k: _plain(v) for k, v in r.items()} for r in rows]
-    if format == Format.json:
+    if format == "json":
         emit(to_json(rows), out)
-    elif format == Format.csv:
+    elif format == "csv":
         import csv
         import io
 
@@ -153,11 +151,23 @@ def query(
         for r in rows:
             w.writerow([";".join(map(str, r[c])) if isinstance(r[c], list) else r[c] for c in columns])
         emit(buf.getvalue(), out)
-    elif out is not None:
-        raise fail("--out needs --format csv or json")
     else:
         print_table(q.name, columns, [[_cell(r[c]) for c in columns] for r in rows],
                     caption=f"{len(rows)} row(s)")
+
+
+def _library_name(name: str) -> str:
+    """A library query named by its file (``01_cargo_between_cells``, with or without ``.cypher``)
+    is the query that file holds; a path to an existing file stays a path."""
+    from evgraph.db.library import library
+
+    if Path(name).exists():
+        return name
+    stem = name[: -len(".cypher")] if name.endswith(".cypher") else name
+    for query_name, q in library().items():
+        if Path(q.path).stem == stem:
+            return query_name
+    return name
 
 
 def _where(settings) -> str:
@@ -194,6 +204,8 @@ def wipe(
     """Delete every node and relationship of the database."""
     from evgraph.db.load import wipe as wipe_db
 
+    if embedded is not None and not embedded.expanduser().is_dir():
+        raise fail(f"no embedded database at {embedded}: the folder does not exist; nothing was deleted")
     settings = _settings(uri, user, database, ask_password, embedded)
     if not yes and not typer.confirm(f"Delete every node in {_where(settings)}?"):
         raise fail("not confirmed; nothing was changed")

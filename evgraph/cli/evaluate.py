@@ -7,15 +7,18 @@ from typing import Annotated
 
 import typer
 
-from evgraph.cli._common import DEFAULT_KB, KbOption, fail, handle_errors, load_arrays, load_graph, print_table, \
-    to_json
-from evgraph.cli.rank import Format, _fmt, _split_methods
+from evgraph.cli._common import (DEFAULT_KB, FORMATS, SEED, Integer, KbOption, csv_text, emit, handle_errors,
+                                 load_arrays, load_graph, print_table, provenance, to_json, usage)
+from evgraph.cli.rank import _fmt, _split_methods
+
+METRICS = ("recall@10", "recall@25", "recall@50", "auroc", "median_rank")
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def evaluate(
+        ctx: typer.Context,
         known: Annotated[Path | None, typer.Option(
             help="Known targets (TSV: target, target_kind, intervention, outcome, cancer, species, "
             "model_system, pmids, dois, claim); default: the list shipped with evgraph.")] = None,
@@ -23,33 +26,51 @@ def register(app: typer.Typer) -> None:
         method: Annotated[list[str] | None, typer.Option(
             "--method", "-m", help="Methods of the consensus (default: the ranking's defaults).")] = None,
         random_orders: Annotated[int, typer.Option(
-            "--random-orders", help="Random orders for the random baseline.")] = 100,
-        random_seed: Annotated[int, typer.Option("--random-seed", help="First seed of the random orders.")] = 0,
-        format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+            "--random-orders", parser=Integer(1), metavar="N", help="Random orders for the random baseline.")] = 100,
+        random_seed: Annotated[int, typer.Option("--random-seed", parser=SEED, metavar="SEED",
+                                                 help="First seed of the random orders.")] = 0,
+        format: Annotated[str, typer.Option("--format", "-f", parser=FORMATS, metavar=FORMATS.metavar,
+                                            help="table, csv (one row per ranking and set of targets) or "
+                                            "json (with every target's ranks).")] = "table",
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write csv or json to this file.")] = None,
         kb: KbOption = DEFAULT_KB,
     ):
         """Leave-one-out recovery of known therapeutic targets: recall@10/25/50, AUROC and median
         rank for the consensus, each method, degree, the number of papers and random orders."""
-        if format == Format.csv:
-            raise fail("evaluate supports --format table or json")
         if cancer is not None and not cancer.strip():
-            raise fail("--cancer is empty: give a name or id, or leave the option out")
-        if random_orders < 1:
-            raise fail("--random-orders must be >= 1")
-        if random_seed < 0:
-            raise fail("--random-seed must be >= 0")
+            raise usage("is empty: give a name or id, or leave the option out", "--cancer")
+        if out is not None and format == "table":
+            raise usage("--out needs --format csv or json", "--out")
+        methods = _split_methods(method)
         from evgraph.analysis.evaluate import evaluate_recovery
         from evgraph.loaders.known_targets import load_known_targets
 
         rows = load_known_targets(known)
         G = load_graph(kb)
-        out = evaluate_recovery(G, rows, methods=_split_methods(method), cancer=cancer, n_random=random_orders,
-                                seed=random_seed, arrays=None if cancer else load_arrays(kb))
-        out["known_file"] = str(known) if known else "bundled"
-        if format == Format.json:
-            typer.echo(to_json(out), nl=False)
-            return
-        _print(out)
+        result = evaluate_recovery(G, rows, methods=methods, cancer=cancer, n_random=random_orders,
+                                   seed=random_seed, arrays=None if cancer else load_arrays(kb))
+        result["known_file"] = str(known) if known else "bundled"
+        result = {"provenance": provenance(ctx, kb), **result}
+        if format == "json":
+            emit(to_json(result), out)
+        elif format == "csv":
+            header = {k: v for k, v in result.items() if k not in ("metrics", "metrics_with_other_evidence")}
+            emit(csv_text(_metric_rows(result), header), out)
+        else:
+            _print(result)
+
+    def _metric_rows(result):
+        """One row per ranking and set of known targets (all of them, those with other evidence)."""
+        rows = []
+        for subset, key in (("all", "metrics"), ("with_other_evidence", "metrics_with_other_evidence")):
+            for name, m in (result.get(key) or {}).items():
+                row = {"targets": subset, "ranking": name}
+                for k in METRICS:
+                    row[k] = m.get(k)
+                    if f"{k}_sd" in m:
+                        row[f"{k}_sd"] = m[f"{k}_sd"]
+                rows.append(row)
+        return rows
 
     def _print(out):
         _table(out, out["metrics"], f"Recovery of {out['evaluated']} known EV-related therapeutic targets")

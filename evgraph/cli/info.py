@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
-from evgraph.cli._common import DEFAULT_KB, KbOption, handle_errors, load_graph, print_table, to_json
-
-
-class InfoFormat(str, Enum):
-    table = "table"
-    json = "json"
+from evgraph.cli._common import DEFAULT_KB, TABLE_OR_JSON, KbOption, handle_errors, load_graph, print_table, to_json
 
 
 def summarise(G) -> dict:
@@ -67,12 +61,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def info(
-        format: Annotated[InfoFormat, typer.Option("--format", "-f", help="Output format.")] = InfoFormat.table,
+        format: Annotated[str, typer.Option("--format", "-f", parser=TABLE_OR_JSON, metavar=TABLE_OR_JSON.metavar,
+                                            help="table or json.")] = "table",
         kb: KbOption = DEFAULT_KB,
     ):
         """Counts by node category and edge type, records, cancers, cell types, PMIDs and version."""
         s = summarise(load_graph(kb))
-        if format == InfoFormat.json:
+        if format == "json":
             typer.echo(to_json(s), nl=False)
             return
         rows = [["node", k, v] for k, v in s["nodes"].items()]

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from evgraph.cli._common import DEFAULT_KB, KbOption, fail, handle_errors, load_graph
+from evgraph.cli._common import (CANCER_HELP, COUNT, DEFAULT_KB, EXACT_HELP, SEED, Choice, KbOption, cancer_scope,
+                                 fail, handle_errors, load_graph, provenance, usage)
 
-
-class ExportFormat(str, Enum):
-    csv = "csv"
-    json = "json"
-    graphml = "graphml"
+EXPORT_FORMATS = Choice("csv", "json", "graphml", "cx2")
+LEVELS = ("in_vitro", "in_vivo", "patient_samples")
+# what a ranking adds to each node of an exported graph (every form of a target gets the target's)
+SCORE_FIELDS = ("rank", "score", "modality", "rank_low", "rank_high", "top_k_frequency", "p_value", "q_value")
 
 
 def _reference_problems(path: str) -> list[str]:
@@ -84,21 +83,106 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def export(
-        out: Annotated[Path, typer.Option("--out", "-o", help="Folder (csv) or file (json, graphml).")],
-        format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.csv,
+        ctx: typer.Context,
+        out: Annotated[Path, typer.Option("--out", "-o", help="Folder (csv) or file (json, graphml, cx2).")],
+        format: Annotated[str, typer.Option("--format", "-f", parser=EXPORT_FORMATS, metavar=EXPORT_FORMATS.metavar,
+                                            help="csv: nodes.csv, edges.csv, communications.csv, meta.json; "
+                                            "json: node-link; graphml; cx2: Cytoscape and NDEx.")] = "csv",
+        cancer: Annotated[str | None, typer.Option(help=CANCER_HELP)] = None,
+        exact: Annotated[bool, typer.Option("--exact", help=EXACT_HELP)] = False,
+        species: Annotated[str | None, typer.Option(
+            parser=Choice("human", "mouse", "rat"), metavar="[human|mouse|rat]",
+            help="Only the part of the graph supported by records in this species.")] = None,
+        evidence: Annotated[str | None, typer.Option(
+            parser=Choice(*LEVELS), metavar=Choice(*LEVELS).metavar,
+            help="Only the part supported by records with at least this evidence.")] = None,
+        model_system: Annotated[str | None, typer.Option(
+            "--model-system", parser=Choice(*LEVELS), metavar=Choice(*LEVELS).metavar,
+            help="Only the part supported by records that used this model system.")] = None,
+        scores: Annotated[bool, typer.Option(
+            "--scores", help="Rank the exported part as 'evgraph rank' does and add each target's rank, "
+            "score, direction (modality), interval, p, q and per-method ranks to its nodes.")] = False,
+        method: Annotated[list[str] | None, typer.Option(
+            "--method", "-m", help="With --scores: the ranking's methods (as for rank).")] = None,
+        bootstrap: Annotated[int, typer.Option(parser=COUNT, metavar="N",
+                                               help="With --scores: bootstrap replicates (rank intervals).")] = 0,
+        permutations: Annotated[int, typer.Option(parser=COUNT, metavar="N",
+                                                  help="With --scores: permutations (p- and q-values).")] = 0,
+        random_seed: Annotated[int, typer.Option("--random-seed", parser=SEED, metavar="SEED",
+                                                 help="With --scores: seed of every random step.")] = 0,
         kb: KbOption = DEFAULT_KB,
     ):
-        """Export the graph: csv (nodes, edges, communications), node-link json or GraphML for Cytoscape."""
-        from evgraph import exchange
+        """Export the graph, or the part a context keeps (the same filters as rank), with a ranking's
+        scores as node attributes (--scores): csv, node-link json, GraphML or CX2 for Cytoscape and NDEx."""
+        from evgraph.cli.rank import _split_methods
+
+        methods = _split_methods(method)
+        if cancer is not None and not cancer.strip():
+            raise usage("is empty: give a name or id, or leave the option out", "--cancer")
+        if exact and cancer is None:
+            raise usage("needs --cancer", "--exact")
+        if not scores and (method or bootstrap or permutations):
+            raise usage("--method, --bootstrap and --permutations go with --scores", "--scores")
+        if format == "csv" and out.exists() and not out.is_dir():
+            raise fail(f"{out} exists and is not a folder; csv export writes a folder")
+        from evgraph.analysis.context import restrict
 
         G = load_graph(kb)
-        if format == ExportFormat.csv:
-            if out.exists() and not out.is_dir():
-                raise fail(f"{out} exists and is not a folder; csv export writes a folder")
-            written = exchange.write_csv(G, out)
-        elif format == ExportFormat.json:
-            written = [exchange.write_json(G, out)]
-        else:
-            written = [exchange.write_graphml(G, out)]
+        scope = cancer_scope(G, cancer, exact) if cancer is not None else None
+        ids = scope.ids if scope else None
+        H = restrict(G, cancer=ids, species=species, evidence=evidence, model_system=model_system)
+        ranking = _node_scores(G, ids, species, evidence, model_system, methods, bootstrap, permutations,
+                               random_seed) if scores else None
+        about = provenance(ctx, kb, cancer_scope=scope.as_dict() if scope else None)
+        if ranking:
+            about["ranking"] = ranking["params"]
+        if ranking and H is G:
+            H = G.copy()  # scores are added to the nodes; the graph of this process stays as it was
+        for n, attrs in (ranking or {}).get("nodes", {}).items():
+            if n in H:
+                H.nodes[n].update(attrs)
+        H.graph["export"] = about
+        try:
+            written = _write(H, out, format, scope, about)
+        finally:
+            if H is G:
+                H.graph.pop("export", None)
         for path in written:
             typer.echo(f"wrote {path}", err=True)
+
+    def _node_scores(G, cancer, species, evidence, model_system, methods, bootstrap, permutations, seed):
+        """A ranking of the exported part as node attributes: every form of a target gets its row."""
+        from evgraph.analysis.ranking import rank_targets
+
+        res = rank_targets(G, methods=methods, cancer=cancer, species=species, evidence=evidence,
+                           model_system=model_system, bootstrap=bootstrap, permutations=permutations, seed=seed)
+        nodes = {}
+        for r in res.records():
+            attrs = {k: r.get(k) for k in SCORE_FIELDS if r.get(k) is not None}
+            attrs["target"] = r["id"]
+            attrs.update({f"{m}_rank": r[f"{m}_rank"] for m in res.params["methods"]})
+            for f in r["forms"]:
+                nodes[f] = attrs
+        return {"nodes": nodes, "params": {k: res.params[k] for k in (
+            "methods", "candidates", "granularity", "consensus", "bootstrap", "permutations", "seed",
+            "n_candidates")}}
+
+    def _write(H, out, format, scope, about):
+        from evgraph import exchange
+
+        if format == "csv":
+            return exchange.write_csv(H, out)
+        if format == "json":
+            return [exchange.write_json(H, out)]
+        if format == "graphml":
+            return [exchange.write_graphml(H, out)]
+        from evgraph.cx2 import write_cx2
+        from evgraph.viz.colors import CATEGORY_COLORS, EDGE_STYLES
+
+        title = "evgraph: EV communication" + (f" in {scope.description}" if scope else "")
+        versions = ";".join(v for v in about["knowledge_base"]["versions"] if v)
+        return [write_cx2(H, out, name=title, version=versions,
+                          description="Extracellular-vesicle communication in cancer from evgraph; every edge "
+                          "cites its papers (pmids, dois).",
+                          network_attributes={"evgraph": about}, node_colors=CATEGORY_COLORS,
+                          edge_colors={k: v["color"] for k, v in EDGE_STYLES.items()})]

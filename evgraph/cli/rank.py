@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import os
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from evgraph.cli._common import (
-    CANCER_HELP, DEFAULT_KB, EXACT_HELP, KbOption, LazyGraph, cancer_scope, emit, fail, handle_errors, is_terminal,
-    load_arrays, load_graph, print_table, to_json,
+    CANCER_HELP, COUNT, DEFAULT_KB, EXACT_HELP, FORMATS, SEED, Choice, Integer, KbOption, LazyGraph, cancer_scope,
+    csv_text, emit, fail, handle_errors, is_terminal, load_arrays, load_graph, print_table, provenance, to_json,
+    usage,
 )
+from evgraph.cli import _ranktable
 
-CANDIDATES = ("cargo", "targets", "machinery", "receptors", "genes", "drugs", "all", "cells")
-
-
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
+CANDIDATES = ("all", "cargo", "targets", "receptors", "machinery", "genes", "drugs", "cells")
+METHOD_SETS = ("default", "cytohubba", "all")
+CYTOHUBBA = ("mcc", "dmnc", "mnc", "epc", "bottleneck", "eccentricity", "radiality", "stress")
+LEVELS = ("in_vitro", "in_vivo", "patient_samples")
+RANKING_FORMAT = "evgraph-ranking"
+RANKING_FORMAT_VERSION = 1
 
 
 def _split_methods(values: list[str] | None) -> list[str] | None:
+    """Method names from ``--method`` (repeated or comma-separated; ``default``, ``cytohubba``,
+    ``all``); an unknown one is a usage error naming the valid choices."""
     if not values:
         return None
     from evgraph.analysis.methods import DEFAULT_METHODS, METHODS
@@ -31,27 +33,19 @@ def _split_methods(values: list[str] | None) -> list[str] | None:
     out: list[str] = []
     for v in values:
         for name in v.split(","):
-            name = name.strip()
+            name = name.strip().lower()
             if name == "default":
                 out += list(DEFAULT_METHODS)
             elif name == "all":
                 out += [m for m in METHODS if not METHODS[m].needs_seeds]
             elif name == "cytohubba":
-                out += ["mcc", "dmnc", "mnc", "epc", "bottleneck", "eccentricity", "radiality", "stress"]
-            elif name:
+                out += list(CYTOHUBBA)
+            elif name in METHODS:
                 out.append(name)
+            elif name:
+                raise usage(f"unknown method {name!r}; valid choices: {', '.join([*METHOD_SETS, *METHODS])}",
+                            "--method")
     return list(dict.fromkeys(out))
-
-
-def _csv(records: list[dict]) -> str:
-    import io
-
-    import pandas as pd
-
-    flat = [{k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()} for r in records]
-    buf = io.StringIO()
-    pd.DataFrame(flat).to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
 
 
 def _fmt(x, nd=3):
@@ -62,22 +56,33 @@ def _fmt(x, nd=3):
     return str(x)
 
 
-def _output(records, format, out, print_table_fn):
-    """JSON or CSV to a file or stdout; the table (terminal or piped text) to stdout only."""
-    if format == Format.json:
-        emit(to_json(records), out)
-    elif format == Format.csv:
-        emit(_csv(records), out)
+def _output(records, format, out, print_table_fn, *, header=None, columns=None):
+    """JSON or CSV (with what produced it) to a file or stdout; the table to stdout only."""
+    if format == "json":
+        emit(to_json({**(header or {}), "rows": records}), out)
+    elif format == "csv":
+        emit(csv_text(records, header, columns), out)
     elif out is not None:
-        raise fail("--out needs --format csv or json")
+        raise usage("--out needs --format csv or json", "--out")
     else:
         print_table_fn()
+
+
+CHAIN_COLUMNS = ["chain", "support", "step", "source", "source_name", "type", "effect", "target", "target_name",
+                 "evidence_level", "pmids", "dois", "links"]
+
+
+def _chain_rows(result: dict) -> list[dict]:
+    """One row per step of each evidence chain, in the chain's order."""
+    return [{"chain": i, "support": chain["score"], "step": j, **{k: step.get(k) for k in CHAIN_COLUMNS[3:]}}
+            for i, chain in enumerate(result["chains"], 1) for j, step in enumerate(chain["steps"], 1)]
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def rank(
+        ctx: typer.Context,
         method: Annotated[list[str] | None, typer.Option(
             "--method", "-m", help="Method(s), repeat or comma-separate; 'default', 'cytohubba', 'all'. "
             "See 'evgraph methods'.")] = None,
@@ -89,60 +94,71 @@ def register(app: typer.Typer) -> None:
         group_cells: Annotated[list[str] | None, typer.Option(
             "--group-cells", help="With --candidates cells: rank every cell type under this term as the term "
             "(e.g. macrophage: M2 macrophages, microglia, ...). Repeatable.")] = None,
-        candidates: Annotated[str, typer.Option(help=f"Candidates: {', '.join(CANDIDATES)}.")] = "all",
+        candidates: Annotated[str, typer.Option(
+            parser=Choice(*CANDIDATES), metavar=Choice(*CANDIDATES).metavar,
+            help="Which molecules (or cell types) to rank.")] = "all",
         granularity: Annotated[str, typer.Option(
+            parser=Choice("target", "molecule"), metavar="[target|molecule]",
             help="target: a gene with its protein, mRNA, lncRNA and DNA products, a miRNA with its arm-less "
             "name, as one row (default); molecule: one row per node.")] = "target",
         include_biomarkers: Annotated[bool, typer.Option(
             "--include-biomarkers", help="Keep biomarker claims in the network and molecules known only "
             "from them as candidates.")] = False,
-        top: Annotated[int, typer.Option(help="Show the best N (0 = all).")] = 20,
+        top: Annotated[int, typer.Option(parser=COUNT, metavar="N", help="Show the best N (0 = all).")] = 20,
         bootstrap: Annotated[int, typer.Option(
-            help="Bootstrap replicates resampling the papers behind the evidence (rank intervals, top-10 "
-            "frequency).")] = 0,
-        permutations: Annotated[int, typer.Option(help="Degree-preserving permutations (p-values).")] = 0,
-        random_seed: Annotated[int, typer.Option("--random-seed", help="Seed of every random step.")] = 0,
-        consensus: Annotated[str, typer.Option(help="Consensus: rra (robust rank aggregation) or borda.")] = "rra",
-        species: Annotated[str | None, typer.Option(help="Restrict to records in human, mouse or rat.")] = None,
+            parser=COUNT, metavar="N", help="Bootstrap replicates resampling the papers behind the evidence "
+            "(rank intervals, top-10 frequency).")] = 0,
+        permutations: Annotated[int, typer.Option(
+            parser=COUNT, metavar="N", help="Degree-preserving permutations (p- and q-values).")] = 0,
+        random_seed: Annotated[int, typer.Option(
+            "--random-seed", parser=SEED, metavar="SEED", help="Seed of every random step (0 to 2^32-1).")] = 0,
+        consensus: Annotated[str, typer.Option(
+            parser=Choice("rra", "borda"), metavar="[rra|borda]",
+            help="Consensus: rra (robust rank aggregation) or borda (mean rank).")] = "rra",
+        species: Annotated[str | None, typer.Option(
+            parser=Choice("human", "mouse", "rat"), metavar="[human|mouse|rat]",
+            help="Restrict to records in this species.")] = None,
         evidence: Annotated[str | None, typer.Option(
-            help="Minimum evidence: in_vitro, in_vivo or patient_samples.")] = None,
+            parser=Choice(*LEVELS), metavar=Choice(*LEVELS).metavar,
+            help="Minimum evidence of the records kept.")] = None,
         model_system: Annotated[str | None, typer.Option(
-            "--model-system", help="Keep records that used in_vitro, in_vivo or patient_samples.")] = None,
+            "--model-system", parser=Choice(*LEVELS), metavar=Choice(*LEVELS).metavar,
+            help="Keep records that used this model system.")] = None,
         engine: Annotated[str, typer.Option(
-            help="auto, networkx, igraph, or neo4j (degree, PageRank and betweenness computed inside Neo4j "
-            "with GDS; connection from $NEO4J_URI, $NEO4J_USER, $NEO4J_PASSWORD).")] = "auto",
-        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for the methods on large graphs, "
-                                          "bootstrap and permutations (0 = all available cores); results do not "
-                                          "depend on it.")] = 0,
-        format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
-        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")] = None,
+            parser=Choice("auto", "networkx", "igraph", "neo4j"), metavar="[auto|networkx|igraph|neo4j]",
+            help="neo4j: degree, PageRank and betweenness computed inside Neo4j with GDS (connection from "
+            "$NEO4J_URI, $NEO4J_USER, $NEO4J_PASSWORD).")] = "auto",
+        jobs: Annotated[int, typer.Option(
+            "--jobs", "-j", parser=COUNT, metavar="N", help="Worker processes for the methods on large graphs, "
+            "bootstrap and permutations (0 = all available cores); results do not depend on it.")] = 0,
+        details: Annotated[bool, typer.Option(
+            "--details", help="Show each method's rank, the p-value, the merged forms and the ids.")] = False,
+        format: Annotated[str, typer.Option("--format", "-f", parser=FORMATS, metavar=FORMATS.metavar,
+                                            help="table (for people), csv or json (with the settings).")] = "table",
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write csv or json to this file.")] = None,
         kb: KbOption = DEFAULT_KB,
     ):
         """Rank candidate therapeutic targets by network centrality, with consensus, rank
-        intervals, permutation p-values, PMIDs and known drugs."""
-        if candidates not in CANDIDATES:
-            raise fail(f"unknown candidate set {candidates!r}; valid choices: {', '.join(CANDIDATES)}")
-        if granularity not in ("target", "molecule"):
-            raise fail(f"unknown granularity {granularity!r}; valid choices: target, molecule")
-        _check_names(cancer=cancer, species=species, evidence=evidence, model_system=model_system)
-        if top < 0:
-            raise fail("--top must be >= 0")
-        if jobs < 0:
-            raise fail("--jobs must be >= 0 (0 = all available cores)")
-        jobs = jobs or len(os.sched_getaffinity(0))
+        intervals, permutation p- and q-values, papers and known drugs."""
+        methods = _split_methods(method)
+        _check_names(cancer=cancer)
         if exact and cancer is None:
-            raise typer.BadParameter("needs --cancer", param_hint="--exact")
+            raise usage("needs --cancer", "--exact")
         if group_cells and candidates != "cells":
-            raise typer.BadParameter("goes with --candidates cells", param_hint="--group-cells")
+            raise usage("goes with --candidates cells", "--group-cells")
+        if out is not None and format == "table":
+            raise usage("--out needs --format csv or json", "--out")
+        jobs = jobs or len(os.sched_getaffinity(0))
         scope = cancer_scope(load_graph(kb), cancer, exact) if cancer is not None else None
         cancer_ids = scope.ids if scope else None
+        meta = {"format": RANKING_FORMAT, "format_version": RANKING_FORMAT_VERSION,
+                "provenance": provenance(ctx, kb)}
         if candidates == "cells":
             _rank_cells(load_graph(kb), cancer_ids, species, evidence, model_system, consensus, top, format, out,
-                        bootstrap or permutations or method, group_cells, scope)
+                        bootstrap or permutations or method, group_cells, scope, meta)
             return
         from evgraph.analysis.ranking import rank_targets
 
-        methods = _split_methods(method)
         arrays = load_arrays(kb)
         filtered = any(x is not None for x in (cancer, species, evidence, model_system))
         # the columns answer a plain ranking; the graph itself is read only when something needs it
@@ -166,7 +182,12 @@ def register(app: typer.Typer) -> None:
         for warning in res.params["warnings"]:
             typer.echo(f"Warning: {warning}", err=True)
         records = res.records(top or None)
-        _output(records, format, out, lambda: _print_rank(res, records))
+        A = arrays if not filtered else _ranktable.restricted_arrays(G, cancer_ids, species, evidence, model_system)
+        _ranktable.add_evidence(A, records)
+        caption = _ranktable.caption(res)
+        meta.update(params=res.params, agreement=res.agreement, caption=caption)
+        _output(records, format, out, lambda: _ranktable.show(res, records, details=details, caption=caption),
+                header=meta)
 
     def _neo4j_scores(G, methods, cancer, species, evidence, model_system, seed):
         """Scores from GDS inside Neo4j for the methods it offers (the database must hold the graph)."""
@@ -185,10 +206,10 @@ def register(app: typer.Typer) -> None:
         return methods, gds_scores(Settings.from_env(), wanted, node_ids=ids, seed=seed)
 
     def _rank_cells(G, cancer, species, evidence, model_system, consensus, top, format, out, extra, group_cells,
-                    scope):
+                    scope, meta):
         if extra:
-            raise fail("--method, --bootstrap and --permutations apply to molecular candidates; "
-                       "cell types are ranked by their four roles")
+            raise usage("--method, --bootstrap and --permutations apply to molecular candidates; "
+                        "cell types are ranked by their four roles", "--candidates cells")
         from evgraph.analysis.context import restrict
         from evgraph.analysis.roles import rank_cells
         from evgraph.names import cell_groups
@@ -200,61 +221,27 @@ def register(app: typer.Typer) -> None:
             df = df.head(top)
         records = [{k: (round(v, 6) if isinstance(v, float) else v) for k, v in r.items()}
                    for r in df.to_dict("records")]
-        _output(records, format, out, lambda: _print_cells(records, scope, group_cells))
+        caption = _cells_caption(records, scope)
+        meta.update(params={"candidates": "cells", "consensus": consensus, "cancer": scope.name if scope else None,
+                            "cancer_scope": scope.as_dict() if scope else None, "species": species,
+                            "evidence": evidence, "model_system": model_system, "group_cells": group_cells},
+                    caption=caption)
+        _output(records, format, out, lambda: _print_cells(records, scope, caption), header=meta)
 
-    def _print_cells(records, scope=None, group_cells=None):
+    def _cells_caption(records, scope):
+        grouped = [f"{r['name']} ({len(r['members'])} cell types)" for r in records if len(r.get("members", ())) > 1]
+        return ((f"Cancer: {scope.description}. " if scope else "")
+                + (f"Grouped: {', '.join(grouped)}. " if grouped else "")
+                + "sender/receiver: weighted out/in-degree; mediator: betweenness; "
+                "influencer: information centrality; score: -log10 RRA rho across roles")
+
+    def _print_cells(records, scope, caption):
         cols = ["rank", "name", "main_role", "score", "sender", "receiver", "mediator", "influencer", "records"]
         rows = [[r["rank"], r["name"], r["main_role"], _fmt(r["score"]),
                  *[f"{_fmt(r[f'{x}_score'])} (#{r[f'{x}_rank']})" for x in
                    ("sender", "receiver", "mediator", "influencer")], r["records"]] for r in records]
-        grouped = [f"{r['name']} ({len(r['members'])} cell types)" for r in records if len(r.get("members", ())) > 1]
         print_table("Cell-type roles in EV communication" + (f" in {scope.name}" if scope else ""), cols, rows,
-                    caption=(f"Cancer: {scope.description}. " if scope else "")
-                    + (f"Grouped: {', '.join(grouped)}. " if grouped else "")
-                    + "sender/receiver: weighted out/in-degree; mediator: betweenness; "
-                    "influencer: information centrality; score: -log10 RRA rho across roles")
-
-    def _print_rank(res, records):
-        p = res.params
-        boot, perm = bool(p["bootstrap"]), bool(p["permutations"])
-        cols = ["rank", "target", "also as", "modality", "score"]
-        cols += ["interval", f"top{p['top_k']}"] if boot else []
-        cols += ["p", "q"] if perm else []
-        cols += ["papers", "roles", "drugs"]
-        rows = []
-        for r in records:
-            others = [n for n, f in zip(r["form_names"], r["forms"]) if f != r["id"]]
-            row = [r["rank"], r["name"], ", ".join(others), r["modality"], _fmt(r["score"])]
-            if boot:
-                row += [f"{r['rank_low']}-{r['rank_high']}", f"{r['top_k_frequency']:.0%}"]
-            if perm:
-                row += [_fmt(r.get("p_value"), 2), _fmt(r.get("q_value"), 2)]
-            row += [r["n_pmids"], ", ".join(r["roles"]), ", ".join(r["drugs"])]
-            rows.append(row)
-        tau = res.agreement.get("mean_kendall_tau")
-        scope = p.get("cancer_scope")
-        caption = (f"Cancer: {scope['description']}. " if scope else "") + (
-                   f"{p['n_candidates']} {p['candidates']} candidates ({p['granularity']}s) from "
-                   f"{p['n_records']} communication records; graph {p['graph']['nodes']} nodes, "
-                   f"{p['graph']['edges']} links; engine {p['engine']}; consensus {p['consensus']} of "
-                   f"{', '.join(p['methods'])}{'' if tau is None else f' (mean Kendall tau {tau:.2f})'}. "
-                   "score: -log10 RRA rho (higher = more consistently top-ranked); modality: what a therapy "
-                   "would do to the target (explain NAME shows why).")
-        if boot:
-            caption += (f" interval: {int(p['ci'] * 100)}% rank interval over {p['bootstrap']} bootstrap "
-                        f"replicates resampling {p['bootstrap_papers']} papers; top{p['top_k']}: share of "
-                        f"replicates in the top {p['top_k']}.")
-        else:
-            caption += " Add --bootstrap 100 for rank intervals."
-        if perm:
-            caption += (f" p: permutation p-value ({p['permutations']} degree-preserving rewirings); q: "
-                        "Benjamini-Hochberg across the candidates.")
-        else:
-            caption += " Add --permutations 100 for p-values."
-        if p.get("substituted"):
-            caption += " Large graph: " + ", ".join(f"{a} estimated as {b}" for a, b in p["substituted"].items()) + "."
-        title = "Candidate therapeutic targets" + (f" in {p['cancer']}" if p["cancer"] else "")
-        print_table(title, cols, rows, caption=caption)
+                    caption=caption)
 
     def _one_target(H, matches, query):
         """The node to explain: the one match, or the target all matches are forms of (a miRNA written
@@ -279,35 +266,40 @@ def register(app: typer.Typer) -> None:
     def _check_names(**given):
         for option, value in given.items():
             if value is not None and not value.strip():
-                raise fail(f"--{option.replace('_', '-')} is empty: give a name or id, or leave the option out")
+                raise usage("is empty: give a name or id, or leave the option out", f"--{option.replace('_', '-')}")
 
     @app.command()
     @handle_errors
     def explain(
+        ctx: typer.Context,
         node: Annotated[str, typer.Argument(help="A node id, name, symbol, synonym or gene alias (e.g. PTEN, "
                                             "PD-L1, hsa-miR-21-5p, macrophage).")],
         cancer: Annotated[str | None, typer.Option(help=CANCER_HELP)] = None,
         exact: Annotated[bool, typer.Option("--exact", help=EXACT_HELP)] = False,
-        top: Annotated[int, typer.Option(help="How many evidence chains to show.")] = 5,
+        top: Annotated[int, typer.Option(parser=Integer(1), metavar="N",
+                                         help="How many evidence chains to show.")] = 5,
         method: Annotated[list[str] | None, typer.Option("--method", "-m", help="Methods for the scores.")] = None,
-        format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+        format: Annotated[str, typer.Option("--format", "-f", parser=FORMATS, metavar=FORMATS.metavar,
+                                            help="table, csv (one row per step of each chain) or json.")] = "table",
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Write csv or json to this file.")] = None,
         kb: KbOption = DEFAULT_KB,
     ):
-        """Why a candidate ranks where it does: its evidence chains (each step with PMIDs)
-        and its per-method scores and ranks."""
-        if format == Format.csv:
-            raise fail("explain supports --format table or json")
+        """Why a candidate ranks where it does: its therapeutic direction, its per-method scores and
+        ranks, and its evidence chains, each step with its papers."""
+        if not node.strip():
+            raise usage("is empty: give an id, a name or a symbol (e.g. PTEN, PD-L1, hsa-miR-21-5p)", "NODE")
+        _check_names(cancer=cancer)
         if exact and cancer is None:
-            raise typer.BadParameter("needs --cancer", param_hint="--exact")
+            raise usage("needs --cancer", "--exact")
+        if out is not None and format == "table":
+            raise usage("--out needs --format csv or json", "--out")
+        methods = _split_methods(method)
         from evgraph.analysis.context import candidates as all_candidates
         from evgraph.analysis.context import restrict
         from evgraph.analysis.explain import explain_node
         from evgraph.analysis.ranking import rank_targets
         from evgraph.names import lookup
 
-        _check_names(cancer=cancer)
-        if not node.strip():
-            raise fail("give a node to explain: an id, a name or a symbol (e.g. PTEN, hsa-miR-21-5p)")
         G = load_graph(kb)
         scope = cancer_scope(G, cancer, exact) if cancer is not None else None
         ids = scope.ids if scope else None
@@ -315,11 +307,13 @@ def register(app: typer.Typer) -> None:
         match = _one_target(H, lookup(H, node), node)
         nid = match.id
         result = explain_node(G, nid, cancer=ids, top=top)
+        for chain in result["chains"]:
+            chain["steps"] = _in_order(chain["steps"])
         result.update(query=node, matched=match.how, cancer=scope.name if scope else None,
                       cancer_scope=scope.as_dict() if scope else None)
         ranking = None
         if nid in all_candidates(H, "all"):
-            res = rank_targets(G, methods=_split_methods(method), candidates="all", cancer=ids)
+            res = rank_targets(G, methods=methods, candidates="all", cancer=ids)
             row = next((r for r in res.rows if nid in r["forms"]), None)
             if row is not None:
                 ranking = {"rank": int(row["rank"]), "of": len(res.rows), "target": row["id"],
@@ -327,47 +321,95 @@ def register(app: typer.Typer) -> None:
                            "modality": row["modality"], "modality_evidence": row["modality_evidence"],
                            "drugs": row["drugs"],
                            "methods": {m: {"score": round(float(row[f"{m}_score"]), 6),
-                                           "rank": int(row[f"{m}_rank"])} for m in res.params["methods"]}}
+                                           "rank": int(row[f"{m}_rank"])} for m in res.params["methods"]},
+                           "params": {k: res.params[k] for k in ("methods", "candidates", "granularity",
+                                                                  "consensus", "seed")}}
         result["ranking"] = ranking
-        if format == Format.json:
-            typer.echo(to_json(result), nl=False)
-            return
-        _print_explain(result)
+        result = {"provenance": provenance(ctx, kb), **result}
+        if format == "json":
+            emit(to_json(result), out)
+        elif format == "csv":
+            header = {k: v for k, v in result.items() if k != "chains"}
+            emit(csv_text(_chain_rows(result), header, CHAIN_COLUMNS), out)
+        else:
+            _print_explain(result)
+
+    def _in_order(steps):
+        """A chain's steps as one path: the steps that connect the explained node to the chain (its
+        protein is the cargo; a drug acts on the cargo; a machinery gene acts in the donor) placed
+        where the chain reaches the node they connect to, not before the chain begins."""
+        first = next((i for i, s in enumerate(steps) if s["type"] == "RELEASES"), 0)
+        out, pending = list(steps[first:]), list(steps[:first])
+        while pending:
+            for step in pending:
+                at = _place(out, step)
+                if at is not None:
+                    out.insert(at, step)
+                    pending.remove(step)
+                    break
+            else:
+                return pending + out
+        return out
+
+    def _place(out, step):
+        if not out or step["target"] == out[0]["source"]:
+            return 0  # a machinery gene acts in the donor cell: before the donor releases the EVs
+        for i, s in enumerate(out):
+            if s["target"] in (step["source"], step["target"]):
+                return i + 1
+        return None
 
     def _print_explain(result):
-        from rich.console import Console
-        from rich.markup import escape
+        """The explanation as text: on a terminal, lines fitted to its width (a step's papers go on an
+        indented line of their own when the step is long); piped, one line per step."""
+        import sys
 
-        console = Console(highlight=False, soft_wrap=not is_terminal())
+        from evgraph.cli._common import terminal_width
+        from evgraph.cli._table import use_style, wrap
+
+        tty = is_terminal()
+        width = terminal_width() if tty else 10**6
+        bold, reset = ("\033[1m", "\033[0m") if tty and use_style() else ("", "")
+        lines = []
+
+        def say(text, indent=0, strong=False):
+            pad = " " * indent
+            # continuation lines are indented two more
+            for k, line in enumerate(wrap(text, max(width - indent - 2, 20)) if tty else [text]):
+                lines.append(pad + ("  " if k else "") + (bold + line + reset if strong else line))
+
         how = result.get("matched")
         named = f", {how} {result['query']!r}" if how not in (None, "id", "name") else ""
-        console.print(f"[bold]{escape(result['name'])}[/bold] ({escape(result['id'])}, {result['category']}"
-                      f"{escape(named)})" + (f" in {escape(result['cancer'])}" if result["cancer"] else ""))
-        if result.get("cancer_scope"):
-            console.print(f"cancer: {escape(result['cancer_scope']['description'])}")
+        say(f"{result['name']} ({result['id']}, {result['category']}{named})"
+            + (f" in {result['cancer']}" if result["cancer"] else ""), strong=True)
         r = result["ranking"]
         if r:
-            merged = f" as target {escape(r['target'])} with {', '.join(map(escape, r['forms']))}" \
-                if len(r["forms"]) > 1 else ""
-            console.print(f"consensus rank {r['rank']} of {r['of']}{merged} (score {r['score']:.3g}); "
-                          f"roles: {', '.join(r['roles']) or 'none'}")
-            console.print(f"[bold]therapeutic direction: {r['modality']}[/bold]")
+            merged = f" as target {r['target']} with {', '.join(r['forms'])}" if len(r["forms"]) > 1 else ""
+            say(f"consensus rank {r['rank']} of {r['of']}{merged} (score {r['score']:.3g}); "
+                f"roles: {', '.join(r['roles']) or 'none'}")
+            say(f"therapeutic direction: {r['modality']}", strong=True)
             if r.get("drugs"):
-                console.print(f"drugs reaching it: {escape(', '.join(r['drugs']))}")
+                say(f"drugs reaching it: {', '.join(r['drugs'])}")
             for line in r["modality_evidence"] or ["no directional evidence"]:
-                console.print(f"  {escape(line)}")
+                say(line, 2)
             for m, v in r["methods"].items():
-                console.print(f"  {m:<14} rank {v['rank']:>4}   score {v['score']:.4g}")
+                lines.append(f"  {m:<14} rank {v['rank']:>4}   score {v['score']:.4g}")
         else:
-            console.print("not a ranked candidate (cargo, gene or drug); evidence chains only")
-        console.print(f"{result['n_chains']} evidence chain(s); showing {len(result['chains'])}:")
+            say("not a ranked candidate (cargo, gene or drug); evidence chains only")
+        say(f"{result['n_chains']} evidence chain(s); showing {len(result['chains'])}:")
         for i, chain in enumerate(result["chains"], 1):
-            console.print(f"[bold]{i}.[/bold] support {chain['score']:.3g}")
+            say(f"{i}. support {chain['score']:.3g}", strong=True)
             for s in chain["steps"]:
                 effect = f" ({s['effect']})" if s.get("effect") else ""
                 cites = ([f"PMID {', '.join(s['pmids'])}"] if s["pmids"] else []) + [f"doi:{d}" for d in s["dois"]]
-                console.print(f"   {escape(s['source_name'])} -[{s['type']}{effect}]-> {escape(s['target_name'])}"
-                              f"   {escape('; '.join(cites)) or 'identifier mapping'}; {s['evidence_level']}")
+                step = f"{s['source_name']} -[{s['type']}{effect}]-> {s['target_name']}"
+                where = f"{'; '.join(cites) or 'identifier mapping'}; {s['evidence_level']}"
+                if len(step) + len(where) + 6 <= width:
+                    lines.append(f"   {step}   {where}")
+                else:
+                    say(step, 3)
+                    say(where, 7)
+        sys.stdout.write("\n".join(lines) + "\n")
 
     @app.command()
     def methods():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from evgraph.cli._common import DEFAULT_KB, KbOption, handle_errors, load_graph, print_table, to_json
+from evgraph.cli._common import DEFAULT_KB, TABLE_OR_JSON, KbOption, handle_errors, load_graph, print_table, to_json
 
 
 class Category(str, Enum):
@@ -18,18 +18,14 @@ class Category(str, Enum):
     CellLine = "CellLine"
 
 
-class TermsFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     @handle_errors
     def terms(
         category: Annotated[list[Category] | None, typer.Option(
             "--category", "-c", case_sensitive=False, help="Only these categories (repeatable).")] = None,
-        format: Annotated[TermsFormat, typer.Option("--format", "-f")] = TermsFormat.table,
+        format: Annotated[str, typer.Option("--format", "-f", parser=TABLE_OR_JSON, metavar=TABLE_OR_JSON.metavar,
+                                            help="table or json.")] = "table",
         kb: KbOption = DEFAULT_KB,
     ):
         """List the cancers, cell types, body fluids and phenotypes you can name, with their id,
@@ -37,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from evgraph.analysis.terms import TERM_CATEGORIES, term_table
 
         rows = term_table(load_graph(kb), [c.value for c in category] if category else TERM_CATEGORIES)
-        if format == TermsFormat.json:
+        if format == "json":
             typer.echo(to_json(rows), nl=False)
             return
         cols = ["category", "id", "name", "synonyms", "records", "with subtypes", "claims", "broader"]

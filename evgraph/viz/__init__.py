@@ -1,2 +1,2 @@
-"""Interactive network pages (pyvis + vis-network, self-contained and offline) and
-publication figures (matplotlib). The only package that imports pyvis."""
+"""The explorer page (vis-network, inlined: self-contained and offline) and publication figures
+(matplotlib), in one set of colours (:mod:`evgraph.viz.colors`)."""

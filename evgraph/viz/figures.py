@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from evgraph.viz.colors import CATEGORY_COLORS, category_color
+
 __all__ = ["FORMATS", "plot_rank", "flow_table", "plot_flow"]
 
 FORMATS = ("png", "svg", "pdf")
@@ -58,8 +60,7 @@ def plot_rank(rows, out, *, title="Candidate therapeutic targets", width=6.5, he
     ys = list(range(n))[::-1]
     colors = colors or {}
     cats = sorted({r["category"] for r in table})
-    palette = ["#56B4E9", "#CC6677", "#009E73", "#0072B2", "#CC79A7", "#E69F00", "#8C564B", "#BCBD22", "#17BECF"]
-    color_of = {c: colors.get(c, palette[i % len(palette)]) for i, c in enumerate(cats)}
+    color_of = {c: colors.get(c, category_color(c)) for c in cats}  # the page's colours
     ax = axes[0]
     for y, r in zip(ys, table):
         ax.plot([0, r["score"]], [y, y], color="#cccccc", lw=1, zorder=1)
@@ -131,7 +132,8 @@ def plot_flow(G, out, *, top=40, title="EV communication flow", width=10.0, heig
         for name in names:
             h = room * weights[name] / total
             spans[(stage, name)] = (y - h, y, weights[name])
-            ax.add_patch(Rectangle((xs[i] - bar / 2, y - h), bar, h, color="#444444"))
+            shade = CATEGORY_COLORS.get(name, "#444444") if stage == "cargo_class" else "#444444"
+            ax.add_patch(Rectangle((xs[i] - bar / 2, y - h), bar, h, color=shade))
             ax.text(xs[i] + (bar / 2 + 0.02 if i < 3 else -bar / 2 - 0.02), y - h / 2, name,
                     ha="left" if i < 3 else "right", va="center", fontsize=7)
             y -= h + gap
