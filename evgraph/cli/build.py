@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from evgraph.cli._common import fail, handle_errors, print_table, to_json
+from evgraph.cli._common import handle_errors, print_table, to_json
 
 
 class SourcesFormat(str, Enum):
@@ -102,12 +101,10 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing graph folder.")] = False,
     ):
         """Merge downloaded public resources with the curated knowledge base into one graph folder."""
-        from evgraph.loaders.build import SourceSpec, build as build_graph, parse_option_arg, parse_source_arg
+        from evgraph.loaders.build import SourceSpec, build as build_graph, check_output, parse_option_arg, \
+            parse_source_arg, write_output
 
-        if out.exists() and not out.is_dir():
-            raise fail(f"{out} exists and is not a folder")
-        if out.is_dir() and (out / "nodes.csv").exists() and not force:
-            raise fail(f"{out} already holds a graph; use --force to overwrite it")
+        check_output(out, force=force)  # before the slow part
         specs = []
         for text in source:
             name, version, path = parse_source_arg(text)
@@ -119,13 +116,9 @@ def register(app: typer.Typer) -> None:
         curated = () if no_curated else tuple(kb or ["bundled"])
         tables, summary = _with_progress(lambda tick: build_graph(
             specs, curated=curated, species=species, options=options, progress=tick))
-        from evgraph.exchange import write_tables
-
-        for path in write_tables(tables, out):
+        for path in write_output(tables, summary, out, force=force):
             typer.echo(f"wrote {path}", err=True)
-        data = summary.as_dict()
-        (out / "build-summary.json").write_text(json.dumps(data, indent=1, default=str), "utf-8")
-        _print_summary(data, out)
+        _print_summary(summary.as_dict(), out)
 
 
 def _with_progress(run):
