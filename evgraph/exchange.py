@@ -184,6 +184,35 @@ def _csv_problem(file: str, err: csv.Error, start: int, at: int, delimiter: str)
     return Problem(file, at, "", f"malformed {sep}-separated text: {text}")
 
 
+class _Malformed(Exception):
+    def __init__(self, error: csv.Error, start: int, at: int):
+        self.error, self.start, self.at = error, start, at
+
+
+def _records(text: str, delimiter: str):
+    """``(cells, first line, last line)`` of each record; a text without a double quote is split on
+    line ends and delimiters directly (what the csv module would do, several times faster)."""
+    if '"' not in text:
+        split = text.split("\n")
+        if split and not split[-1]:
+            split.pop()  # the line end of the last line
+        for i, line in enumerate(split, start=1):
+            yield line.split(delimiter), i, i
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
+                        strict=True)
+    end = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise _Malformed(err, end + 1, reader.line_num) from None
+        yield row, end + 1, reader.line_num
+        end = reader.line_num
+
+
 def read_records(path: str | Path, *, delimiter: str) -> tuple[list[str], list[list[str]], list[int]]:
     r"""The header, the data rows and the line each row starts on, of a delimited text file.
 
@@ -202,30 +231,26 @@ def read_records(path: str | Path, *, delimiter: str) -> tuple[list[str], list[l
     file = str(path)
     text = read_text(path)
     sep = DELIMITER_NAMES.get(delimiter, repr(delimiter))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
-                        strict=True)
     problems: list[Problem] = []
     rows: list[list[str]] = []
     lines: list[int] = []
     header: list[str] | None = None
-    end = 0
+    records = _records(text, delimiter)
     while True:
-        start = end + 1
         try:
-            row = next(reader)
+            row, start, end = next(records)
         except StopIteration:
             break
-        except csv.Error as err:
-            problems.append(_csv_problem(file, err, start, reader.line_num, delimiter))
+        except _Malformed as bad:
+            problems.append(_csv_problem(file, bad.error, bad.start, bad.at, delimiter))
             break  # the rest of the file cannot be told apart reliably
-        end = reader.line_num
         if header is None:
             if not any(c.strip() for c in row):
                 problems.append(Problem(file, start, "", "empty first line: expected a header line"))
                 break
             header = row
             continue
-        if not any(c.strip(" \t") for c in row):
+        if not "".join(row).strip(" \t"):
             continue  # a blank line holds no data
         if len(row) != len(header):
             span = (f"; the row runs from line {start} to line {end} through a quoted cell: is a double quote "

@@ -243,23 +243,50 @@ def validate(tables: Tables, schema: Schema | None = None, *, file: str = "") ->
     if len(edges):
         _edge_checks(edges, schema, cat_of, add)
         _hierarchy_problems(edges, add)
-    _text_problems(nodes, add)
-    _text_problems(edges, add)
+    _text_problems(nodes, schema, add)
+    _text_problems(edges, schema, add)
+    _undeclared_problems(nodes, "category", NODE_COLUMNS, {c: spec.properties for c, spec
+                                                           in schema.categories.items()}, add)
+    _undeclared_problems(edges, "type", EDGE_COLUMNS + ("dois",), {t: rel.properties for t, rel
+                                                                   in schema.relationships.items()}, add)
     _biomarker_problems(nodes, add)
     return problems
 
 
-def _text_problems(frame: pd.DataFrame, add) -> None:
-    """Text cells holding a character no text value may hold (:data:`FORBIDDEN_TEXT`)."""
-    pattern = "[" + "".join(FORBIDDEN_TEXT) + "]"
+def _undeclared_problems(frame: pd.DataFrame, kind: str, always: tuple[str, ...], declared: dict, add) -> None:
+    """Values of properties the schema does not declare for the row's category or type: a typo in a
+    property name, or a value no exchange format could give back with its type."""
+    if not len(frame):
+        return
+    kinds = frame[kind]
+    known = kinds.isin(list(declared))
     for col in frame.columns:
+        if col in always or col in (ORIGIN, "id", "source", "target", kind):
+            continue
+        owners = [k for k, props in declared.items() if col in props]
+        wrong = frame[col].notna() & known & ~kinds.isin(owners)
+        if not wrong.any():
+            continue
+        for row in frame.loc[wrong].head(5).to_dict("records"):
+            what = f"node {row['id']!r}" if kind == "category" else f"edge {row['source']!r} -> {row['target']!r}"
+            props = ", ".join(declared[row[kind]]) or "none"
+            add(row, col, f"unknown property {col!r} of the {row[kind]} {what}; its properties: {props}")
+
+
+def _text_problems(frame: pd.DataFrame, schema: Schema, add) -> None:
+    """Free-text cells holding a character no text value may hold (:data:`FORBIDDEN_TEXT`).
+
+    Identifiers and enumerated values are checked against their patterns and choices already, so
+    only free text is searched, all of a column's text at once."""
+    for col in frame.columns:
+        if col in (ORIGIN, "id", "category", "source", "target", "type") or \
+                (schema.property_type(col) or "str") != "str" or _allowed(col, schema):
+            continue
         values = frame[col]
-        if col == ORIGIN or not pd.api.types.is_string_dtype(values.dtype) or \
-                pd.api.types.infer_dtype(values, skipna=True) not in ("string", "mixed", "mixed-integer"):
+        joined = "".join([v for v in values if type(v) is str])
+        if not any(c in joined for c in FORBIDDEN_TEXT):
             continue
-        hit = values.str.contains(pattern, regex=True, na=False).astype(bool)
-        if not hit.any():
-            continue
+        hit = values.map(lambda v: isinstance(v, str) and any(c in v for c in FORBIDDEN_TEXT))
         for row in frame.loc[hit].head(20).to_dict("records"):
             char = next(c for c in FORBIDDEN_TEXT if c in row[col])
             what = f"node {row.get('id')!r}" if "id" in row else f"{row.get('type')} edge {row.get('source')!r} " \
@@ -337,8 +364,8 @@ def _suspect_values(values: pd.Series, prop: str, typ: str, schema: Schema) -> p
         bad[present] = ~is_list
         if prop in ("pmids", "dois", "disputed_by") or _allowed(prop, schema):
             flat = v[is_list].explode().dropna()
-            if prop == "pmids":
-                wrong = flat.map(lambda x: pmid_problem(x) is not None)
+            if prop == "pmids":  # each distinct PMID once: papers are cited by many edges
+                wrong = flat.isin([x for x in pd.unique(flat) if pmid_problem(x) is not None])
             elif prop in ("dois", "disputed_by"):
                 wrong = flat.map(lambda x: _bad_item(prop, x, schema) is not None)
             else:
@@ -406,7 +433,7 @@ def _edge_checks(edges: pd.DataFrame, schema: Schema, cat_of: dict, add) -> None
                 empty &= ~edges["dois"].map(lambda v: isinstance(v, (list, tuple)) and len(v) > 0)
             required = edges["knowledge_source"].map(
                 {s: schema.pmids_required(s) for s in pd.unique(edges["knowledge_source"].dropna())})
-            suspect |= empty & required.fillna(True).astype(bool)
+            suspect |= empty & required.astype(object).fillna(True).astype(bool)
         elif prop in OPTIONAL_PROVENANCE:
             pass
         else:

@@ -452,3 +452,23 @@ def test_curated_biomarker_values(make_kb, metric, value, cohort, message):
     text = BIOMARKERS.format(metric=metric, value=value, cohort=cohort)
     found = problems_of(make_kb(files={"biomarkers.tsv": text}))
     assert any(message in p and "biomarkers.tsv:2" in p for p in found), found
+
+
+def test_undeclared_properties_are_refused(tmp_path, make_kb, canonical):
+    # a misspelt property would be stored under its typo, and could not come back with its type
+    import networkx as nx
+
+    data = nx.node_link_data(to_graph(load_curated(make_kb())), edges="edges")
+    edge = next(e for e in data["edges"] if e["type"] == "REGULATES")
+    edge["recipient_clls"] = edge.pop("recipient_cells")
+    path = tmp_path / "typo.json"
+    path.write_text(json.dumps(data), "utf-8")
+    refused(path, f"{path}: column 'recipient_clls': unknown property 'recipient_clls' of the REGULATES edge "
+                  f"{edge['source']!r} -> {edge['target']!r}; its properties: effect, records, recipient_cells")
+    nodes = canonical / "nodes.csv"
+    with_lines(nodes, lambda lines: [lines.__setitem__(i, lines[i] + ("," if i else ",notes"))
+                                     for i in range(len(lines) - 1)])
+    assert run("validate", canonical).exit_code == 0  # an empty column holds nothing
+    with_lines(nodes, lambda lines: lines.__setitem__(1, lines[1] + "my note"))
+    refused(canonical, f"{nodes}:2: column 'notes': unknown property 'notes' of the CellType node 'CL:0001064'; "
+                       "its properties: name")
