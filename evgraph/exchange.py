@@ -110,6 +110,8 @@ def write_csv(G: nx.MultiDiGraph, folder: str | Path, *, schema: Schema | None =
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 BOM = b"\xef\xbb\xbf"
 DELIMITER_NAMES = {",": "comma", "\t": "tab"}
+BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+STRUCTURAL = ("id", "category", "source", "target", "type")  # always text, whatever the schema says
 
 
 def _line_of(data: bytes | str, offset: int) -> tuple[int, int]:
@@ -316,9 +318,6 @@ def _parse_column(values: pd.Series, typ: str | None, name: str, file: str, line
     return values.where(~empty, None)
 
 
-BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
-STRUCTURAL = ("id", "category", "source", "target", "type")
-
 
 def read_meta(path: str | Path) -> dict:
     """A ``meta.json`` file: a JSON object, or a :class:`ValidationError` naming the file and line."""
@@ -350,9 +349,9 @@ def read_csv_tables(folder: str | Path, *, schema: Schema | None = None) -> Tabl
     :func:`write_tables` (or by a user).
 
     Cells are typed from the schema: integers, numbers and booleans are parsed
-    (a value that is none is an error naming file, line and column), lists are
-    split on ``;``, an empty cell is missing. Each row remembers the line it
-    starts on (``_origin``) for later error messages.
+    (a cell that is not one is an error naming file, line and column), lists
+    are split on ``;``, an empty cell is missing. Each row remembers the line
+    it starts on (``_origin``) for later error messages.
     """
     schema = schema or load_schema()
     folder = Path(folder)
