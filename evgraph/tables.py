@@ -13,9 +13,12 @@ lets errors point back to the input a row came from.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
+import networkx as nx
+import numpy as np
 import pandas as pd
 
 from evgraph.errors import Problem, ValidationError
@@ -29,6 +32,8 @@ __all__ = [
     "check",
     "merge",
     "strongest_evidence",
+    "pmid_problem",
+    "MAX_PMID",
 ]
 
 NODE_COLUMNS = ("id", "category", "name")
@@ -47,6 +52,16 @@ ORIGIN = "_origin"
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 # Provenance that may be absent or empty on an edge (a paper cited only by DOI, or none).
 OPTIONAL_PROVENANCE = frozenset({"dois"})
+# PubMed ids are eight digits today; anything much larger is a typo, not a paper.
+MAX_PMID = 99_999_999
+# Biomarker metrics that are probabilities or proportions, and those that are ratios.
+BOUNDED_METRICS = ("AUC", "sensitivity", "specificity", "accuracy", "p_value")
+RATIO_METRICS = ("HR", "OR")
+# Relationship types that form a hierarchy: no self-loops, no cycles.
+ACYCLIC = ("PART_OF",)
+# Characters no text value may hold: NUL ends a string in C (FalkorDB cuts it there), and a
+# carriage return cannot be told from a line end in the CSV exchange format.
+FORBIDDEN_TEXT = {"\0": "a NUL character", "\r": "a carriage return (CR)"}
 
 
 @dataclass
@@ -100,12 +115,31 @@ def _allowed(prop: str, schema: Schema):
     return special.get(prop, schema.enums.get(prop))
 
 
+def pmid_problem(pmid) -> str | None:
+    """Why ``pmid`` is not a PubMed id (ASCII digits, no leading zero, 1 to 99,999,999), if it is not.
+
+    Examples
+    --------
+    >>> pmid_problem("24735924") is None
+    True
+    >>> pmid_problem("2\u00b2"), pmid_problem("0123"), pmid_problem("123456789012")
+    ('is not a positive whole number', 'is not a positive whole number', 'is larger than any PubMed id')
+    """
+    # str.isdigit() alone accepts superscripts and other scripts' digits
+    if not (isinstance(pmid, str) and pmid.isascii() and pmid.isdigit()) or pmid.startswith("0"):
+        return "is not a positive whole number"
+    if len(pmid) > len(str(MAX_PMID)) or int(pmid) > MAX_PMID:
+        return "is larger than any PubMed id"
+    return None
+
+
 def _bad_item(prop: str, item, schema: Schema) -> str | None:
     """Why one item of a list property is wrong, if it is."""
     if prop == "pmids":
-        # str.isdigit() accepts superscripts and other scripts' digits, which int() refuses
-        if not (isinstance(item, str) and item.isascii() and item.isdigit() and int(item) > 0):
-            return f"PMIDs must be positive whole numbers, got {item!r}"
+        reason = pmid_problem(item)
+        if reason:
+            return f"PMID {item!r} {reason}" if reason.startswith("is larger") else \
+                f"PMIDs must be positive whole numbers, got {item!r}"
     elif prop in ("dois", "disputed_by"):
         if not isinstance(item, str) or not (DOI.match(item) or (prop == "disputed_by" and item.isdigit())):
             what = "a PMID or a DOI" if prop == "disputed_by" else "a DOI"
@@ -138,10 +172,10 @@ def _check_value(prop: str, typ: str, value, schema: Schema) -> str | None:
         return None
     if typ == "float":
         try:
-            float(value)
+            number = float(value)
         except (TypeError, ValueError):
             return f"expected a number, got {value!r}"
-        return None
+        return None if math.isfinite(number) else f"expected a finite number, got {value!r}"
     allowed = _allowed(prop, schema)
     if allowed and value not in allowed:
         return f"{value!r} is not one of {', '.join(allowed)}"
@@ -152,9 +186,11 @@ def validate(tables: Tables, schema: Schema | None = None, *, file: str = "") ->
     """Check canonical tables against the schema and return every problem found.
 
     Checks: known categories and relationship types, identifier patterns,
-    unique node ids, required properties, property types and enumerations,
-    numeric PMIDs, no dangling references, allowed endpoint categories, no
-    duplicate edges, and complete provenance on every edge.
+    unique node ids, required properties, property types (finite numbers) and
+    enumerations, PMIDs in PubMed's range, no dangling references, allowed
+    endpoint categories, no duplicate edges, complete provenance on every edge,
+    no NUL or carriage return in text, biomarker values their metric can take,
+    and no self-loop or cycle in a hierarchy (``PART_OF``).
 
     Examples
     --------
@@ -206,7 +242,103 @@ def validate(tables: Tables, schema: Schema | None = None, *, file: str = "") ->
             _node_problems(row, schema, add)
     if len(edges):
         _edge_checks(edges, schema, cat_of, add)
+        _hierarchy_problems(edges, add)
+    _text_problems(nodes, schema, add)
+    _text_problems(edges, schema, add)
+    _undeclared_problems(nodes, "category", NODE_COLUMNS, {c: spec.properties for c, spec
+                                                           in schema.categories.items()}, add)
+    _undeclared_problems(edges, "type", EDGE_COLUMNS + ("dois",), {t: rel.properties for t, rel
+                                                                   in schema.relationships.items()}, add)
+    _biomarker_problems(nodes, add)
     return problems
+
+
+def _undeclared_problems(frame: pd.DataFrame, kind: str, always: tuple[str, ...], declared: dict, add) -> None:
+    """Values of properties the schema does not declare for the row's category or type: a typo in a
+    property name, or a value no exchange format could give back with its type."""
+    if not len(frame):
+        return
+    kinds = frame[kind]
+    known = kinds.isin(list(declared))
+    for col in frame.columns:
+        if col in always or col in (ORIGIN, "id", "source", "target", kind):
+            continue
+        owners = [k for k, props in declared.items() if col in props]
+        wrong = frame[col].notna() & known & ~kinds.isin(owners)
+        if not wrong.any():
+            continue
+        for row in frame.loc[wrong].head(5).to_dict("records"):
+            what = f"node {row['id']!r}" if kind == "category" else f"edge {row['source']!r} -> {row['target']!r}"
+            props = ", ".join(declared[row[kind]]) or "none"
+            add(row, col, f"unknown property {col!r} of the {row[kind]} {what}; its properties: {props}")
+
+
+def _text_problems(frame: pd.DataFrame, schema: Schema, add) -> None:
+    """Free-text cells holding a character no text value may hold (:data:`FORBIDDEN_TEXT`).
+
+    Identifiers and enumerated values are checked against their patterns and choices already, so
+    only free text is searched, all of a column's text at once."""
+    for col in frame.columns:
+        if col in (ORIGIN, "id", "category", "source", "target", "type") or \
+                (schema.property_type(col) or "str") != "str" or _allowed(col, schema):
+            continue
+        values = frame[col]
+        joined = "".join([v for v in values if type(v) is str])
+        if not any(c in joined for c in FORBIDDEN_TEXT):
+            continue
+        hit = values.map(lambda v: isinstance(v, str) and any(c in v for c in FORBIDDEN_TEXT))
+        for row in frame.loc[hit].head(20).to_dict("records"):
+            char = next(c for c in FORBIDDEN_TEXT if c in row[col])
+            what = f"node {row.get('id')!r}" if "id" in row else f"{row.get('type')} edge {row.get('source')!r} " \
+                                                                    f"-> {row.get('target')!r}"
+            add(row, col, f"{what}: the text holds {FORBIDDEN_TEXT[char]}, which no text value may hold")
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _biomarker_problems(nodes: pd.DataFrame, add) -> None:
+    """Values a biomarker claim's metric cannot take: a proportion outside [0, 1], a ratio that is
+    not positive, a cohort of no one."""
+    if not len(nodes) or not {"metric", "value", "cohort_size"} & set(nodes.columns):
+        return
+    for row in nodes.loc[nodes["category"] == "BiomarkerClaim"].to_dict("records"):
+        metric, value, cohort = row.get("metric"), _number(row.get("value")), _number(row.get("cohort_size"))
+        if value is not None and metric in BOUNDED_METRICS and not 0 <= value <= 1:
+            add(row, "value", f"claim {row['id']!r}: a {metric} lies between 0 and 1, got {value:g}")
+        if value is not None and metric in RATIO_METRICS and value <= 0:
+            add(row, "value", f"claim {row['id']!r}: a {metric} is a positive ratio, got {value:g}")
+        if cohort is not None and cohort <= 0:
+            add(row, "cohort_size", f"claim {row['id']!r}: a cohort has at least one person, got {cohort:g}")
+
+
+def _hierarchy_problems(edges: pd.DataFrame, add) -> None:
+    """Self-loops and cycles among the edges of a hierarchy (:data:`ACYCLIC`), one problem per cycle."""
+    for typ in ACYCLIC:
+        mine = edges.loc[edges["type"] == typ]
+        if not len(mine):
+            continue
+        rows = mine.to_dict("records")
+        at: dict[tuple, dict] = {}
+        D = nx.DiGraph()
+        for row in rows:
+            s, t = row["source"], row["target"]
+            if s == t:
+                add(row, "target", f"{typ} edge {s!r} -> {t!r} points at itself; a hierarchy has no self-loops")
+                continue
+            at.setdefault((s, t), row)
+            D.add_edge(s, t)
+        cyclic = [c for c in nx.strongly_connected_components(D) if len(c) > 1]
+        for comp in sorted(cyclic, key=lambda c: min(map(str, c))):
+            start = min(comp, key=str)
+            cycle = nx.find_cycle(D.subgraph(comp), source=start)
+            path = " -> ".join(repr(u) for u, _ in cycle) + f" -> {cycle[0][0]!r}"
+            add(at[cycle[0]], "target", f"{typ} edges form a cycle {path}; a hierarchy has none")
 
 
 def _missing_mask(values: pd.Series) -> pd.Series:
@@ -232,9 +364,8 @@ def _suspect_values(values: pd.Series, prop: str, typ: str, schema: Schema) -> p
         bad[present] = ~is_list
         if prop in ("pmids", "dois", "disputed_by") or _allowed(prop, schema):
             flat = v[is_list].explode().dropna()
-            if prop == "pmids":
-                wrong = ~flat.map(lambda x: isinstance(x, str) and x.isascii() and x.isdigit() and x != "0"
-                                  and x.lstrip("0") == x)
+            if prop == "pmids":  # each distinct PMID once: papers are cited by many edges
+                wrong = flat.isin([x for x in pd.unique(flat) if pmid_problem(x) is not None])
             elif prop in ("dois", "disputed_by"):
                 wrong = flat.map(lambda x: _bad_item(prop, x, schema) is not None)
             else:
@@ -243,7 +374,7 @@ def _suspect_values(values: pd.Series, prop: str, typ: str, schema: Schema) -> p
         return bad
     if typ in ("int", "float"):
         num = pd.to_numeric(v.astype(object), errors="coerce")
-        wrong = num.isna()
+        wrong = num.isna() | ~np.isfinite(num.astype(float))
         if typ == "int":
             wrong |= num != num.round()
         bad[present] = wrong.to_numpy()
@@ -302,7 +433,7 @@ def _edge_checks(edges: pd.DataFrame, schema: Schema, cat_of: dict, add) -> None
                 empty &= ~edges["dois"].map(lambda v: isinstance(v, (list, tuple)) and len(v) > 0)
             required = edges["knowledge_source"].map(
                 {s: schema.pmids_required(s) for s in pd.unique(edges["knowledge_source"].dropna())})
-            suspect |= empty & required.fillna(True).astype(bool)
+            suspect |= empty & required.astype(object).fillna(True).astype(bool)
         elif prop in OPTIONAL_PROVENANCE:
             pass
         else:

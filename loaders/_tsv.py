@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from evgraph.errors import Problem, ValidationError
+from evgraph.exchange import read_records
 
 __all__ = ["Row", "read_tsv"]
 
+# Spaces around a cell are dropped (ids pasted with a trailing blank); every other character is
+# kept, the line separators a claim may hold (U+2028, NEL, form feed) among them.
+PADDING = " "
+
 
 class Row(dict):
-    """A TSV row (column -> stripped string) that knows where it came from."""
+    """A TSV row (column -> cell without surrounding spaces) that knows where it came from."""
 
     file: str
     line: int
@@ -26,21 +30,14 @@ class Row(dict):
 def read_tsv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[Row]:
     """Read a tab-separated file with a header naming at least ``required``.
 
-    Raises :class:`ValidationError` naming the file and line for a missing
-    column, an unknown column or a row with the wrong number of cells.
+    The reading policy is :func:`evgraph.exchange.read_records`' (UTF-8,
+    quoting, no comment lines, unique header names). Raises
+    :class:`ValidationError` naming the file and line for a missing column, an
+    unknown column or a row with the wrong number of cells.
     """
     name = str(path)
-    try:
-        text = Path(path).read_text("utf-8")
-    except UnicodeDecodeError as err:
-        raise ValidationError([Problem(name, 0, "", f"not UTF-8 text ({err.reason} at byte {err.start})")]) from None
-    except OSError as err:
-        raise ValidationError([Problem(name, 0, "", f"cannot read: {err.strerror}")]) from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise ValidationError([Problem(name, 1, "", "empty file: expected a header line")])
-    header = next(csv.reader([lines[0]], delimiter="\t", quoting=csv.QUOTE_NONE))
-    header = [h.strip() for h in header]
+    header, cells, lines = read_records(path, delimiter="\t")
+    header = [h.strip(PADDING) for h in header]
     problems = [Problem(name, 1, c, "required column is missing") for c in required if c not in header]
     known = set(required) | set(optional)
     problems += [Problem(name, 1, c, f"unknown column; expected {', '.join(required + optional)}")
@@ -48,16 +45,8 @@ def read_tsv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = 
     if problems:
         raise ValidationError(problems)
     rows: list[Row] = []
-    for lineno, line in enumerate(lines[1:], start=2):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != len(header):
-            problems.append(Problem(name, lineno, "", f"expected {len(header)} tab-separated cells, found {len(cells)}"))
-            continue
-        row = Row((h, c.strip()) for h, c in zip(header, cells))
+    for lineno, values in zip(lines, cells):
+        row = Row((h, c.strip(PADDING)) for h, c in zip(header, values))
         row.file, row.line = name, lineno
         rows.append(row)
-    if problems:
-        raise ValidationError(problems)
     return rows

@@ -16,6 +16,11 @@ by human genes reach them only through an ortholog file.
 
 from __future__ import annotations
 
+import errno
+import json
+import os
+import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,13 +29,15 @@ import re
 import pandas as pd
 
 from evgraph.errors import InputError, Problem, ValidationError
+from evgraph.exchange import write_tables
 from evgraph.loaders.kb import load_sources
 from evgraph.loaders.normalise import SPECIES, CellLines, Orthologs, SampleMapper, SymbolMap
 from evgraph.loaders.registry import Context, classify_files, detect_version, get_source
 from evgraph.schema import Schema, load_schema
 from evgraph.tables import Tables, check, merge
 
-__all__ = ["SourceSpec", "BuildSummary", "build", "parse_source_arg", "parse_option_arg", "armless_pairs"]
+__all__ = ["SourceSpec", "BuildSummary", "build", "parse_source_arg", "parse_option_arg", "armless_pairs",
+           "check_output", "write_output", "SUMMARY"]
 
 EV_DATABASES = ("exocarta", "vesiclepedia")  # the sources whose samples name cell lines
 
@@ -305,3 +312,140 @@ def build(
     check(tables, schema)
     summary.nodes, summary.edges = len(tables.nodes), len(tables.edges)
     return tables, summary
+
+
+# ---- the output folder -----------------------------------------------------------------------------
+#
+# A build is written into a hidden sibling of the output folder and switched in with one rename
+# (an atomic exchange where the old folder exists), so a kill leaves the old graph or the whole new
+# one, never a new nodes.csv beside an old edges.csv. What a killed build left is cleaned up by the
+# next one.
+
+SUMMARY = "build-summary.json"
+# the files a graph folder holds (communications.csv when 'evgraph export' wrote it)
+GRAPH_FILES = frozenset({"nodes.csv", "edges.csv", "meta.json", SUMMARY, "communications.csv"})
+
+
+def _sibling(out: Path, kind: str, pid: int | None = None) -> Path:
+    return out.parent / f".{out.name}.{kind}-{os.getpid() if pid is None else pid}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _stale(out: Path, kind: str) -> list[Path]:
+    """Siblings of ``out`` of this kind left by builds that are no longer running."""
+    found = []
+    prefix = f".{out.name}.{kind}-"
+    for path in out.parent.glob(f".{out.name}.{kind}-*") if out.parent.is_dir() else []:
+        pid = path.name[len(prefix):]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            found.append(path)
+    return sorted(found)
+
+
+def _clean_stale(out: Path) -> None:
+    """Undo what a killed build left: the old graph moved aside (put back if the new one never
+    arrived) and half-written new folders."""
+    for old in _stale(out, "old"):
+        if not out.exists():
+            os.rename(old, out)
+        else:
+            shutil.rmtree(old)
+    for tmp in _stale(out, "new"):
+        shutil.rmtree(tmp)
+
+
+def check_output(out: str | Path, *, force: bool = False) -> None:
+    """Refuse an output folder a build may not replace: a file, a folder holding a graph (unless
+    ``force``) or a folder holding anything else (a build replaces its folder whole).
+
+    What a killed build left beside ``out`` is cleaned up first (the old graph put back if it
+    had been moved aside)."""
+    out = Path(os.path.abspath(out))  # "." or "graph/" still name the folder and its siblings
+    _clean_stale(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} exists and is not a folder")
+    if not out.is_dir():
+        return
+    names = set(os.listdir(out))
+    foreign = sorted(n for n in names if n not in GRAPH_FILES and not (n.startswith(".") and n.endswith(".tmp")))
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f", ... ({len(foreign)} in all)" if len(foreign) > 5 else "")
+        raise InputError(f"{out} holds files a build did not write ({shown}); a build replaces its output folder "
+                         "whole: give a new or empty folder")
+    if "nodes.csv" in names and not force:
+        raise InputError(f"{out} already holds a graph; use --force to overwrite it")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``);
+    ``False`` where the system or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _switch_in(new: Path, out: Path) -> None:
+    """Put the folder ``new`` at ``out``, replacing what is there whole."""
+    if not out.exists() or not any(out.iterdir()):
+        os.replace(new, out)  # rename(2) replaces an empty folder in one step
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new)  # now the old graph
+        return
+    # two renames: a kill between them leaves the old graph beside, and the next build puts it back
+    old = _sibling(out, "old")
+    os.rename(out, old)
+    os.rename(new, out)
+    shutil.rmtree(old)
+
+
+def write_output(tables: Tables, summary: BuildSummary, out: str | Path, *, force: bool = False,
+                 schema: Schema | None = None) -> list[Path]:
+    """Write a built graph to the folder ``out`` (``nodes.csv``, ``edges.csv``, ``meta.json`` and
+    ``build-summary.json``), replacing a graph folder there whole.
+
+    The files are written into a hidden sibling folder, which then takes the place of ``out`` in
+    one rename: readers and a killed build see the old graph or the new one, never a mix.
+    Leftovers of an earlier killed build are removed first.
+
+    Returns
+    -------
+    list of Path
+        The files written, at their final place.
+    """
+    out = Path(os.path.abspath(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    check_output(out, force=force)
+    new = _sibling(out, "new")
+    shutil.rmtree(new, ignore_errors=True)
+    new.mkdir()
+    try:
+        names = [p.name for p in write_tables(tables, new, schema=schema)]
+        (new / SUMMARY).write_text(json.dumps(summary.as_dict(), indent=1, default=str), "utf-8")
+        _switch_in(new, out)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return [out / n for n in names + [SUMMARY]]
+

@@ -20,9 +20,11 @@ import pandas as pd
 import yaml
 
 from evgraph.errors import Problem, ValidationError
+from evgraph.exchange import read_text
 from evgraph.loaders._tsv import Row, read_tsv
 from evgraph.schema import Schema, load_schema
-from evgraph.tables import DOI, ORIGIN, Tables, strongest_evidence, validate
+from evgraph.tables import (BOUNDED_METRICS, DOI, ORIGIN, RATIO_METRICS, Tables, pmid_problem, strongest_evidence,
+                            validate)
 
 __all__ = ["BUNDLED", "bundled_path", "load_curated", "COMMUNICATION_COLUMNS", "cargo_node_id"]
 
@@ -54,10 +56,7 @@ OPTIONAL_COLUMNS = {
 }
 WHOLE_EV = "whole_EV"
 POLARITIES = ("pro_tumour", "anti_tumour", "context")
-# PubMed ids are eight digits today; anything much larger is a typo, not a paper.
-MAX_PMID = 99_999_999
-BOUNDED_METRICS = ("AUC", "sensitivity", "specificity", "accuracy", "p_value")
-RATIO_METRICS = ("HR", "OR")
+KB_KEYS = ("name", "version", "license", "curated_on")
 
 # cargo_type in the files -> (schema category, id prefix, name suffix)
 CARGO_TYPES = {
@@ -147,8 +146,9 @@ def _split(value: str) -> list[str]:
 class _Builder:
     """Collects nodes and edges with their origins while rows are read."""
 
-    def __init__(self, schema: Schema, terms: dict[str, tuple[str, str, str]], version: str):
-        self.schema, self.terms, self.version = schema, terms, version
+    def __init__(self, schema: Schema, terms: dict[str, tuple[str, str, str]], version: str,
+                 clashing: set[str] = frozenset()):
+        self.schema, self.terms, self.version, self.clashing = schema, terms, version, clashing
         self.nodes: dict[str, dict] = {}
         self.edges: dict[tuple, dict] = {}
         self.problems: list[Problem] = []
@@ -172,6 +172,8 @@ class _Builder:
         category = TERM_KINDS[kind]
         if kind == "pathway" and tid.startswith("R-"):
             tid = "REACT:" + tid
+        if tid in self.clashing:
+            return None  # reported once, at the definition's own line
         if tid not in self.terms:
             self.problems.append(row.problem(column, f"unknown {kind} term {tid!r}: add it to terms.tsv"))
             return None
@@ -237,11 +239,9 @@ class _Builder:
         pmids, dois = _split(row["pmids"]), _split(row.get("dois", ""))
         good = []
         for p in pmids:
-            # isdigit() alone accepts superscripts and other scripts' digits
-            if not (p.isascii() and p.isdigit()) or int(p) == 0 or p != p.lstrip("0"):
-                self.problems.append(row.problem("pmids", f"PMID {p!r} is not a positive whole number"))
-            elif int(p) > MAX_PMID:
-                self.problems.append(row.problem("pmids", f"PMID {p!r} is larger than any PubMed id"))
+            reason = pmid_problem(p)
+            if reason:
+                self.problems.append(row.problem("pmids", f"PMID {p!r} {reason}"))
             else:
                 good.append(p)
         for d in dois:
@@ -315,8 +315,15 @@ class _Builder:
         return out
 
 
-def _load_terms(folder: Path, fallback: bool) -> tuple[dict, list[Problem]]:
+def _load_terms(folder: Path, fallback: bool) -> tuple[dict, set[str], list[Problem]]:
+    """Terms by id, the ids whose definitions clash (their uses are not reported again), problems.
+
+    A term is defined once per file. A folder's own terms.tsv may relabel a bundled term but not
+    change its kind.
+    """
     terms: dict[str, tuple[str, str, str]] = {}
+    where: dict[str, Row] = {}
+    clashing: set[str] = set()
     problems: list[Problem] = []
     paths = []
     if fallback and folder.resolve() != bundled_path().resolve():
@@ -324,7 +331,12 @@ def _load_terms(folder: Path, fallback: bool) -> tuple[dict, list[Problem]]:
     if (folder / "terms.tsv").exists():
         paths.append(folder / "terms.tsv")
     for path in paths:
-        for row in read_tsv(path, TERM_COLUMNS, OPTIONAL_COLUMNS["terms.tsv"]):
+        try:
+            rows = read_tsv(path, TERM_COLUMNS, OPTIONAL_COLUMNS["terms.tsv"])
+        except ValidationError as err:
+            problems += err.problems
+            continue
+        for row in rows:
             if row["kind"] not in TERM_KINDS:
                 problems.append(row.problem("kind", f"{row['kind']!r} is not one of {', '.join(TERM_KINDS)}"))
                 continue
@@ -334,19 +346,63 @@ def _load_terms(folder: Path, fallback: bool) -> tuple[dict, list[Problem]]:
             tid = row["id"]
             if row["kind"] == "pathway" and tid.startswith("R-"):
                 tid = "REACT:" + tid
+            if not tid:
+                problems.append(row.problem("id", "empty term id"))
+                continue
+            have = where.get(tid)
+            if have is not None and have.file == row.file:
+                problems.append(row.problem("id", f"term {tid!r} is defined again (first at line {have.line}); "
+                                                  "a terms file defines each term once"))
+                clashing.add(tid)
+                continue
+            if have is not None and terms[tid][1] != row["kind"]:
+                problems.append(row.problem("kind", f"{tid!r} is a {terms[tid][1]} term at {have.origin()}; "
+                                                    f"it cannot be redefined as a {row['kind']}"))
+                clashing.add(tid)
+                continue
             terms[tid] = (row["label"], row["kind"], polarity)
-    return terms, problems
+            where[tid] = row
+    return terms, clashing, problems
 
 
 def _read_meta(folder: Path) -> dict:
+    """``kb.yaml``: a mapping of text values (every scalar read as written: version 2026.10 stays
+    2026.10, not the number 2026.1)."""
     meta = {"name": folder.name, "version": "unversioned", "license": LICENSE}
     path = folder / "kb.yaml"
-    if path.exists():
-        try:
-            loaded = yaml.safe_load(path.read_text("utf-8")) or {}
-        except yaml.YAMLError as err:
-            raise ValidationError([Problem(str(path), 0, "", f"invalid YAML: {err}")]) from None
-        meta.update({k: str(v) for k, v in loaded.items()})
+    if not path.exists():
+        return meta
+    text = read_text(path)
+    try:
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+        loaded = yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        reason = getattr(err, "problem", None) or str(err)
+        raise ValidationError([Problem(str(path), mark.line + 1 if mark else 0, "", f"invalid YAML: {reason}")]) \
+            from None
+    if loaded is None:
+        return meta
+    if not isinstance(loaded, dict):
+        kind = "a list" if isinstance(loaded, list) else f"the single value {loaded!r}"
+        raise ValidationError([Problem(str(path), 1, "", f"must be a mapping of {', '.join(KB_KEYS)} "
+                                                         f"(key: value lines), found {kind}")])
+    problems = []
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        if key.value in first:
+            problems.append(Problem(str(path), key.start_mark.line + 1, key.value,
+                                    f"given twice (first at line {first[key.value]})"))
+        first.setdefault(key.value, key.start_mark.line + 1)
+    for key, value in loaded.items():
+        if not isinstance(value, str):
+            problems.append(Problem(str(path), first[key], key, f"must be a single value, found a "
+                                                                f"{'list' if isinstance(value, list) else 'mapping'}"))
+        elif key in ("name", "version", "license") and not value.strip():
+            problems.append(Problem(str(path), first[key], key, "is empty"))
+    if problems:
+        raise ValidationError(problems)
+    meta.update(loaded)
     return meta
 
 
@@ -579,12 +635,37 @@ def _drugs(b: _Builder, rows: list[Row]) -> None:
             b.edge(row, drug, p, "REDUCES", pmids, level, dois=dois, action=action, **context)
 
 
-def _references(folder: Path) -> pd.DataFrame:
+def _references(folder: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """``references.tsv``: one row per paper, keyed by PMID, or by DOI where no page showed one."""
     path = folder / "references.tsv"
     if not path.exists():
-        return pd.DataFrame(columns=list(REFERENCE_COLUMNS))
-    rows = read_tsv(path, REFERENCE_COLUMNS, OPTIONAL_COLUMNS["references.tsv"])
-    return pd.DataFrame([{"doi": "", **dict(r)} for r in rows])
+        return pd.DataFrame(columns=list(REFERENCE_COLUMNS)), []
+    try:
+        rows = read_tsv(path, REFERENCE_COLUMNS, OPTIONAL_COLUMNS["references.tsv"])
+    except ValidationError as err:
+        return pd.DataFrame(columns=list(REFERENCE_COLUMNS)), err.problems
+    problems = []
+    seen: dict[tuple[str, str], Row] = {}
+    for row in rows:
+        pmid, doi = row["pmid"], row.get("doi", "")
+        reason = pmid_problem(pmid) if pmid else None
+        if reason:
+            problems.append(row.problem("pmid", f"PMID {pmid!r} {reason}"))
+        if doi and not DOI.match(doi):
+            problems.append(row.problem("doi", f"{doi!r} is not a DOI like 10.1000/xyz123 (without "
+                                               "https://doi.org/)"))
+        if not pmid and not doi:
+            problems.append(row.problem("pmid", "a reference needs a PMID or, in 'doi', a DOI"))
+        for key in (("pmid", pmid), ("doi", doi.lower())):
+            if not key[1]:
+                continue
+            first = seen.setdefault(key, row)
+            if first is not row:
+                same = "" if dict(first) == dict(row) else " with other details"
+                problems.append(row.problem(key[0], f"{key[0].upper()} {row[key[0]]!r} is listed again{same} "
+                                                    f"(first at line {first.line}); one row per paper"))
+                break
+    return pd.DataFrame([{"doi": "", **dict(r)} for r in rows]), problems
 
 
 def load_curated(path: str | Path | None = None, *, schema: Schema | None = None) -> Tables:
@@ -621,8 +702,8 @@ def load_curated(path: str | Path | None = None, *, schema: Schema | None = None
     if not (folder / "communications.tsv").exists():
         raise ValidationError([Problem(str(folder), 0, "", "no communications.tsv in this folder")])
     meta = _read_meta(folder)
-    terms, problems = _load_terms(folder, fallback=True)
-    b = _Builder(schema, terms, meta["version"])
+    terms, clashing, problems = _load_terms(folder, fallback=True)
+    b = _Builder(schema, terms, meta["version"], clashing)
     b.problems.extend(problems)
     readers = (
         ("communications.tsv", COMMUNICATION_COLUMNS, _communications),
@@ -640,7 +721,8 @@ def load_curated(path: str | Path | None = None, *, schema: Schema | None = None
                 handler(b, rows)
             except ValidationError as err:
                 b.problems.extend(err.problems)
-    refs = _references(folder)
+    refs, problems = _references(folder)
+    b.problems.extend(problems)
     if b.problems:
         raise ValidationError(b.problems)
     nodes = pd.DataFrame(list(b.nodes.values()))

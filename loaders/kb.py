@@ -27,11 +27,11 @@ def load_kb(source: str | Path | None = None, *, schema: Schema | None = None) -
         if (path / "communications.tsv").exists():
             return load_curated(path, schema=schema)
         if (path / "nodes.csv").exists():
-            return check(read_csv_tables(path, schema=schema), schema)
+            return check(read_csv_tables(path, schema=schema), schema, file=str(path / "nodes.csv"))
         raise ValidationError([Problem(str(path), 0, "", "folder has neither communications.tsv "
                                                          "(curated format) nor nodes.csv (canonical tables)")])
     if path.is_file() and path.suffix.lower() == ".json":
-        return check(read_json(path), schema)
+        return check(read_json(path), schema, file=str(path))
     if not path.exists():
         raise ValidationError([Problem(str(path), 0, "", "no such file or folder")])
     raise ValidationError([Problem(str(path), 0, "", "unsupported knowledge source; give a folder "

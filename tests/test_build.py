@@ -152,3 +152,83 @@ def test_context_restriction_keeps_database_layers_around_the_context(built):
     # a detection in colorectal-cancer EVs is not breast-cancer context
     assert not H.has_edge("protein:HIF1A", "MONDO:0005575", "DETECTED_IN")
     assert H.has_edge("protein:TGFB1", "MONDO:0007254", "DETECTED_IN")
+
+
+# ---- the output folder is replaced whole ------------------------------------------------------------
+
+GRAPH = ("nodes.csv", "edges.csv", "meta.json", "build-summary.json")
+OLD_SOURCES = ["--source", f"hgnc={FIX / 'hgnc'}", "--source", f"reactome={FIX / 'reactome'}", "--no-curated"]
+NEW_SOURCES = OLD_SOURCES + ["--source", f"string={FIX / 'string'}"]
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+def hidden_siblings(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}."))
+
+
+KILLING_BUILD = """
+import os, signal, sys
+import evgraph.loaders.build as b
+calls = {"n": 0}
+def killing(real, at):
+    def f(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return f
+what, at = sys.argv[1], int(sys.argv[2])
+if what == "fallback":  # a system without an atomic exchange: two renames, killed between them
+    b._exchange = lambda new, out: False
+    os.rename = killing(os.rename, at)
+else:
+    os.replace = killing(os.replace, at)
+from evgraph.cli import app
+app(sys.argv[3:])
+"""
+
+
+@pytest.mark.parametrize("what, at", [("replace", 1), ("replace", 2), ("replace", 3), ("replace", 4),
+                                      ("fallback", 1), ("fallback", 2)])
+def test_a_killed_forced_build_leaves_the_old_graph_or_the_new_one(tmp_path, what, at):
+    import subprocess
+    import sys
+
+    out, fresh = tmp_path / "graph", tmp_path / "fresh"
+    assert runner.invoke(app, ["build", "--out", str(out), *OLD_SOURCES]).exit_code == 0
+    assert runner.invoke(app, ["build", "--out", str(fresh), *NEW_SOURCES]).exit_code == 0
+    old, new = snapshot(out), snapshot(fresh)
+    assert set(old) == set(GRAPH) and old["edges.csv"] != new["edges.csv"]
+    args = ["build", "--out", str(out), "--force", *NEW_SOURCES]
+    r = subprocess.run([sys.executable, "-c", KILLING_BUILD, what, str(at), *args], capture_output=True,
+                       text=True, timeout=300)
+    if r.returncode == 0:  # the build made fewer such calls: it ended well
+        assert snapshot(out) == new and hidden_siblings(out) == []
+        return
+    assert r.returncode == -9, r.stderr
+    # the folder holds the old graph or none (between the two renames); never a mix
+    assert snapshot(out) in (old, {}) if what == "fallback" else snapshot(out) == old
+    # the next build cleans up (putting the old graph back first), and refuses to overwrite it unforced
+    again = runner.invoke(app, ["build", "--out", str(out), *NEW_SOURCES])
+    assert again.exit_code == 1 and "already holds a graph; use --force" in again.output
+    assert snapshot(out) == old and hidden_siblings(out) == []
+    assert runner.invoke(app, args).exit_code == 0
+    assert snapshot(out) == new and hidden_siblings(out) == []
+
+
+def test_build_never_replaces_a_folder_holding_other_files(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes")
+    r = runner.invoke(app, ["build", "--out", str(out), "--force", *OLD_SOURCES])
+    assert r.exit_code == 1
+    assert f"{out} holds files a build did not write (notes.txt); a build replaces its output folder whole" \
+        in r.output
+    assert snapshot(out) == {"notes.txt": b"my notes"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.invoke(app, ["build", "--out", str(empty), *OLD_SOURCES]).exit_code == 0
+    assert set(snapshot(empty)) == set(GRAPH) and hidden_siblings(empty) == []

@@ -105,6 +105,46 @@ def test_crashed_command_is_cleaned_up_and_its_unsaved_writes_dropped(embedded_d
     assert not (folder / "server.pid").exists()
 
 
+KILLED_LOAD = textwrap.dedent("""
+    import os, signal, sys
+    from evgraph.db.falkor_engine import FalkorEngine
+    real = FalkorEngine.write
+    def write(self, statements):  # the process dies after its first batch was written, unsaved
+        real(self, statements)
+        print(self.server.process.pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    FalkorEngine.write = write
+    from evgraph.cli import app
+    app(sys.argv[1:])
+""")
+
+
+def test_a_killed_load_into_a_new_folder_converges_on_rerun(tmp_path, make_kb):
+    from evgraph.db.embedded import EmbeddedSettings
+    from evgraph.loaders import load_kb
+    from evgraph.model import to_graph
+
+    kb = make_kb()
+    folder = tmp_path / "db"
+    load = ["db", "load", "--kb", str(kb), "--embedded", str(folder), "--batch-size", "2"]
+    r = subprocess.run([sys.executable, "-c", KILLED_LOAD, *load], capture_output=True, text=True, timeout=300)
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    orphan = int(r.stdout.strip())
+    assert EmbeddedSettings(folder).unfinished and not EmbeddedSettings(folder).is_new
+    # a query finds the unfinished load: it says so, and loads nothing of its own into the folder
+    r = evgraph("db", "query", "summary_counts", "--embedded", str(folder), "-f", "json")
+    assert r.returncode == 1, r.stderr
+    assert "holds no saved data: a load into it began and did not finish; run 'evgraph db load' there again" \
+        in r.stderr
+    assert "loading the bundled knowledge base" not in r.stderr and "Traceback" not in r.stderr
+    assert not alive(orphan)  # the query stopped the server the killed load left
+    r = evgraph(*load)
+    assert r.returncode == 0, r.stderr
+    clean = tmp_path / "clean"
+    assert evgraph("db", "load", "--kb", str(kb), "--embedded", str(clean)).returncode == 0
+    assert counts(folder) == counts(clean) == expected_counts(to_graph(load_kb(kb)))
+
+
 def test_stale_pid_files_of_other_processes(tmp_path):
     from evgraph.db.embedded import clean_stale
 
@@ -163,7 +203,8 @@ def test_sigterm_stops_the_server(tmp_path, bundled_graph):
     from evgraph.db.embedded import EmbeddedSettings
 
     # stopped before its end, the load was not saved at all; finished, it was saved whole
-    assert EmbeddedSettings(folder).is_new or counts(folder) == expected_counts(bundled_graph)
+    assert EmbeddedSettings(folder).unfinished or counts(folder) == expected_counts(bundled_graph)
+    assert not EmbeddedSettings(folder).is_new  # a load began there
 
 
 def test_failed_load_keeps_the_previous_snapshot(tmp_path, bundled_graph):

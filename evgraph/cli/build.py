@@ -109,12 +109,10 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing graph folder.")] = False,
     ):
         """Merge downloaded public resources with the curated knowledge base into one graph folder."""
-        from evgraph.loaders.build import SourceSpec, build as build_graph, parse_option_arg, parse_source_arg
+        from evgraph.loaders.build import SourceSpec, build as build_graph, check_output, parse_option_arg, \
+            parse_source_arg, write_output
 
-        if out.exists() and not out.is_dir():
-            raise fail(f"{out} exists and is not a folder")
-        if out.is_dir() and (out / "nodes.csv").exists() and not force:
-            raise fail(f"{out} already holds a graph; use --force to overwrite it")
+        check_output(out, force=force)  # before the slow part
         specs = []
         for text in source:
             name, version, path = parse_source_arg(text)
@@ -126,13 +124,9 @@ def register(app: typer.Typer) -> None:
         curated = () if no_curated else (tuple(kb) if kb else None)
         tables, summary = _with_progress(lambda tick: build_graph(
             specs, curated=curated, species=species, options=options, progress=tick))
-        from evgraph.exchange import write_tables
-
-        for path in write_tables(tables, out):
+        for path in write_output(tables, summary, out, force=force):
             typer.echo(f"wrote {path}", err=True)
-        data = summary.as_dict()
-        (out / "build-summary.json").write_text(json.dumps(data, indent=1, default=str), "utf-8")
-        _print_summary(data, out)
+        _print_summary(summary.as_dict(), out)
 
 
 def _with_progress(run):

@@ -18,39 +18,42 @@ SCORE_FIELDS = ("rank", "score", "modality", "rank_low", "rank_high", "top_k_fre
 
 def _reference_problems(path: str) -> list[str]:
     """Papers cited in a curated folder but missing from its references.tsv (by PMID, or by DOI
-    for a row that cites no PMID)."""
-    from evgraph.loaders.curated import BUNDLED, bundled_path
+    for a row that cites no PMID). Called on a folder that loaded, so its files are well formed."""
+    from evgraph.loaders._tsv import read_tsv
+    from evgraph.loaders.curated import BUNDLED, OPTIONAL_COLUMNS, REFERENCE_COLUMNS, bundled_path
 
     folder = bundled_path() if path == BUNDLED else Path(path)
     refs = folder / "references.tsv"
     if not (folder / "communications.tsv").exists() or not refs.exists():
         return []
-    ref_lines = refs.read_text("utf-8").splitlines()
-    ref_header = ref_lines[0].split("\t")
     listed: set[str] = set()
-    for line in ref_lines[1:]:
-        cells = dict(zip(ref_header, line.split("\t")))
-        listed |= {cells.get("pmid", "").strip(), cells.get("doi", "").strip()} - {""}
+    for row in read_tsv(refs, REFERENCE_COLUMNS, OPTIONAL_COLUMNS["references.tsv"]):
+        listed |= {row["pmid"], row.get("doi", "")} - {""}
     problems = []
     for name in ("communications.tsv", "biomarkers.tsv", "machinery.tsv", "drugs.tsv"):
         file = folder / name
         if not file.exists():
             continue
-        lines = file.read_text("utf-8").splitlines()
-        header = lines[0].split("\t")
-        if "pmids" not in header:
-            continue
-        for lineno, line in enumerate(lines[1:], start=2):
-            cells = dict(zip(header, line.split("\t")))
-            pmids = [p.strip() for p in cells.get("pmids", "").split(";") if p.strip()]
-            dois = [d.strip() for d in cells.get("dois", "").split(";") if d.strip()]
+        for row in read_tsv(file, (), _columns(file)):
+            pmids = [p.strip() for p in row.get("pmids", "").split(";") if p.strip()]
+            dois = [d.strip() for d in row.get("dois", "").split(";") if d.strip()]
             for pmid in pmids:
                 if pmid not in listed:
-                    problems.append(f"{file}:{lineno}: column 'pmids': PMID {pmid} is not in references.tsv")
+                    problems.append(f"{row.origin()}: column 'pmids': PMID {pmid} is not in references.tsv")
             for doi in dois if not pmids else []:
                 if doi not in listed:
-                    problems.append(f"{file}:{lineno}: column 'dois': DOI {doi} is not in references.tsv")
+                    problems.append(f"{row.origin()}: column 'dois': DOI {doi} is not in references.tsv")
     return problems
+
+
+def _columns(file: Path) -> tuple[str, ...]:
+    """Every column a curated file may have (its own and the optional ones)."""
+    from evgraph.loaders import curated
+
+    name = file.name
+    own = {"communications.tsv": curated.COMMUNICATION_COLUMNS, "biomarkers.tsv": curated.BIOMARKER_COLUMNS,
+           "machinery.tsv": curated.MACHINERY_COLUMNS, "drugs.tsv": curated.DRUG_COLUMNS}[name]
+    return own + curated.OPTIONAL_COLUMNS[name]
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,12 @@ Each evgraph command that opens the database
 
 So a load is kept whole or not at all: a failing batch, an error, Ctrl-C, ``kill``
 or a crash leave the last saved snapshot, and the batches written since are dropped.
+
+A command that writes marks the folder (``PATH/writes.started``) before its server starts. A
+folder that was never written to is new, and the first query loads the bundled knowledge base
+into it; a marked folder with no snapshot holds a load that never finished, and is read by no
+one (a query says so) until a load or a wipe ends well there. So a killed ``db load --kb MY_KB``
+followed by its rerun gives what a clean load gives, never MY_KB merged with the bundled one.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ __all__ = ["EmbeddedSettings", "Server", "binaries", "locked", "clean_stale", "s
 
 INSTALL_HINT = "install it with: pip install 'evgraph[embedded]' (or set NEO4J_URI to use a Neo4j server)"
 RDB, PIDFILE, LOCKFILE, LOGFILE, SOCKET = "evgraph.rdb", "server.pid", "lock", "server.log", "server.sock"
+STARTED = "writes.started"
 # sun_path holds 108 bytes on Linux and 104 on macOS, the terminating NUL included
 MAX_SOCKET_BYTES = 100
 
@@ -65,8 +72,14 @@ class EmbeddedSettings:
 
     @property
     def is_new(self) -> bool:
-        """Whether nothing was ever saved there (a wiped database is not new)."""
-        return not (self.path / RDB).exists()
+        """Whether nothing was ever written there: no snapshot, and no load (finished or not) began
+        there (a wiped database is not new)."""
+        return not (self.path / RDB).exists() and not (self.path / STARTED).exists()
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether a command began writing there and none ever saved: a load that never finished."""
+        return (self.path / STARTED).exists() and not (self.path / RDB).exists()
 
 
 def require_installed() -> None:
@@ -325,6 +338,12 @@ def running(settings: EmbeddedSettings, *, write: bool):
     folder = settings.path
     with _sigterm_as_exit(), locked(folder, settings.lock_timeout):
         clean_stale(folder)
+        if write:
+            # before anything is written: a folder a load began in is never taken for a new one
+            (folder / STARTED).write_text(f"a command that writes began here (pid {os.getpid()})\n")
+        elif settings.unfinished:
+            raise DbError(f"{settings.uri} holds no saved data: a load into it began and did not finish; "
+                          "run 'evgraph db load' there again (with the same --kb)")
         server = Server(folder, settings.start_timeout)
         try:
             yield server
