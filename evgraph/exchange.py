@@ -52,6 +52,13 @@ def _flatten(df: pd.DataFrame, lists: frozenset[str]) -> pd.DataFrame:
             continue
         is_list = out[col].map(type).isin([list, tuple])
         if col in lists or is_list.any():
+            for i, (v, f) in enumerate(zip(out[col], is_list)):
+                bad = [x for x in v if LIST_SEP in str(x)] if f else []
+                if bad:  # joined, the item would come back as two: refuse rather than alter it
+                    row = out.iloc[i]
+                    what = row.get("id") or f"{row.get('source')} -> {row.get('target')} ({row.get('type')})"
+                    raise ValidationError([Problem("", 0, col, f"{what}: list item {bad[0]!r} holds {LIST_SEP!r}, "
+                                                               "which the CSV exchange format uses between items")])
             out[col] = [LIST_SEP.join(map(str, v)) if f else v for v, f in zip(out[col], is_list)]
     return out
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from evgraph.errors import Problem, ValidationError
 from evgraph.loaders._tsv import read_tsv
-from evgraph.tables import DOI
+from evgraph.tables import DOI, pmid_problem
 
 __all__ = ["KNOWN_TARGET_COLUMNS", "bundled_known_targets", "load_known_targets"]
 
@@ -61,8 +61,9 @@ def load_known_targets(path: str | Path | None = None) -> list[dict]:
         pmids = [p for p in row["pmids"].split(";") if p]
         dois = [d for d in row["dois"].split(";") if d]
         for p in pmids:
-            if not (p.isascii() and p.isdigit() and int(p) > 0):
-                problems.append(row.problem("pmids", f"PMID {p!r} is not a positive whole number"))
+            reason = pmid_problem(p)
+            if reason:
+                problems.append(row.problem("pmids", f"PMID {p!r} {reason}"))
         for d in dois:
             if not DOI.match(d):
                 problems.append(row.problem("dois", f"{d!r} is not a DOI like 10.1000/xyz123"))

@@ -203,3 +203,18 @@ def test_a_corrupted_byte_is_refused_cleanly_or_read_back_as_stored(corpus, tmp_
     tables = load_kb(target)
     write_tables(tables, work / "out")
     assert_same(read_csv_tables(work / "out"), tables)
+
+
+def test_a_list_item_holding_the_list_separator_is_refused_not_split(tmp_path):
+    import pandas as pd
+
+    from evgraph.errors import ValidationError
+    from evgraph.exchange import write_tables
+    from evgraph.tables import Tables
+
+    nodes = pd.DataFrame([{"id": "EVC:0001", "category": "CommunicationRecord", "name": "r", "cargo_type": "miRNA",
+                           "ev_subtype": "exosome", "species": ["human"], "model_system": ["in_vitro"],
+                           "pmids": ["1;2"]}])
+    with pytest.raises(ValidationError, match="list item '1;2' holds ';'"):
+        write_tables(Tables(nodes, pd.DataFrame()), tmp_path / "out")
+    assert not (tmp_path / "out" / "nodes.csv").exists()

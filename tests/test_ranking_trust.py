@@ -312,3 +312,15 @@ def test_a_cancer_context_keeps_the_papers_of_its_own_records_and_rows(bundled_g
     assert sum(len(d["pmids"]) + len(d.get("dois", [])) for d in kept) < sum(
         len(d["pmids"]) + len(d.get("dois", [])) for d in full)
     assert any(k == "REDUCES" for _, _, k in H.edges(keys=True))  # drug rows survive a context
+
+
+@pytest.mark.parametrize("pmid", ["0", "123456789012", "0123", "\u0661\u0662"])
+def test_a_known_targets_file_refuses_what_is_not_a_pubmed_id(tmp_path, pmid):
+    from evgraph.errors import ValidationError
+    from evgraph.loaders.known_targets import KNOWN_TARGET_COLUMNS, load_known_targets
+
+    path = tmp_path / "known.tsv"
+    path.write_text("\t".join(KNOWN_TARGET_COLUMNS) + "\n" + "\t".join(
+        ["RAB27A", "gene", "knockdown", "", "", "", "", pmid, "", "x"]) + "\n", "utf-8")
+    with pytest.raises(ValidationError, match="is not a positive whole number|is larger than any PubMed id"):
+        load_known_targets(path)
