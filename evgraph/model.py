@@ -102,6 +102,23 @@ def communications(G) -> pd.DataFrame:
     cargo molecule has cargo type ``whole_EV`` and no cargo.
     """
     rows = []
+    # (record, cargo) -> genes the cargo regulates or sponges on that record's evidence, in one pass
+    # over the edges: scanning every cargo's out-edges once per record carrying it is quadratic
+    # for a cargo many records share
+    cited: dict[tuple, tuple[set, set]] = {}
+    odd: dict = {}  # cargo -> edges whose records are not a list (kept to the `in` test below)
+    for c, g, k, data in G.edges(keys=True, data=True):
+        if k not in ("REGULATES", "SPONGES"):
+            continue
+        recs = data.get("records", ())
+        if not isinstance(recs, (list, tuple, set, frozenset)):
+            odd.setdefault(c, []).append((g, k, recs))
+            continue
+        for r in recs:
+            pair = cited.get((r, c))
+            if pair is None:
+                pair = cited[(r, c)] = (set(), set())
+            pair[0 if k == "REGULATES" else 1].add(g)
     for rec in nodes_of(G, "CommunicationRecord"):
         d = G.nodes[rec]
         donors = sorted(u for u, _, k in G.in_edges(rec, keys=True) if k == "RELEASES")
@@ -109,8 +126,12 @@ def communications(G) -> pd.DataFrame:
         cargo = sorted(v for v, k, _ in out if k == "CARRIES")
         targets, sponged = set(), set()
         for c in cargo:
-            for _, g, k, data in G.out_edges(c, keys=True, data=True):
-                if k in ("REGULATES", "SPONGES") and rec in data.get("records", ()):
+            pair = cited.get((rec, c))
+            if pair is not None:
+                targets |= pair[0]
+                sponged |= pair[1]
+            for g, k, recs in odd.get(c, ()):
+                if rec in recs:
                     (targets if k == "REGULATES" else sponged).add(g)
         phen = sorted(
             v if data.get("effect", "promotes") == "promotes" else f"{v}:{data['effect']}"
