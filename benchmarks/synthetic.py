@@ -43,8 +43,11 @@ def synthetic_graph(n_edges: int, *, seed: int = 0) -> nx.MultiDiGraph:
         G.add_nodes_from((x, {"category": cat, "name": x}) for x in ids)
     levels = LEVELS[rng.integers(0, 3, n_records)]
     for i, r in enumerate(records):
-        G.add_node(r, category="CommunicationRecord", name=r, ev_subtype="exosome", species="human",
-                   model_system=[str(levels[i])], pmids=[str(10_000_000 + i)])
+        # the schema keeps patient association apart from where the transfer was shown
+        patient = levels[i] == "patient_samples"
+        G.add_node(r, category="CommunicationRecord", name=r, cargo_type="miRNA", ev_subtype="exosome",
+                   species=["human"], model_system=["in_vivo" if patient else str(levels[i])],
+                   patient_samples=bool(patient), pmids=[str(10_000_000 + i)])
     edges = []
 
     def add(u, v, k, level, pmids, **extra):
