@@ -183,7 +183,12 @@ def xswap(P, *, seed=None, swaps_per_edge=10) -> nx.DiGraph:
 
     Two edges ``a->b`` and ``c->d`` of the same type become ``a->d`` and
     ``c->b`` (each keeping its weight) unless that makes a self-loop or a
-    duplicate. Every node keeps its in- and out-degree per edge type.
+    duplicate. Every node keeps its in- and out-degree per edge type. Edges of
+    the same type are those with the same ``types`` list. ``swaps_per_edge``
+    swaps are proposed per edge, in vectorised rounds of independent swaps
+    (:func:`~evgraph.analysis.rewire.xswap_arrays`): the same null as one
+    swap at a time, drawn with a different random stream. A self-loop already
+    present may be swapped away; none is created.
 
     Examples
     --------
@@ -192,44 +197,33 @@ def xswap(P, *, seed=None, swaps_per_edge=10) -> nx.DiGraph:
     >>> sorted(d for _, d in R.out_degree()) == sorted(d for _, d in D.out_degree())
     True
     """
-    rng = np.random.default_rng(seed)
-    groups: dict[tuple, list] = {}
-    for u, v, d in P.edges(data=True):
-        groups.setdefault(tuple(d.get("types", ())), []).append([u, v, d])
-    existing = set(P.edges())
-    for edges in groups.values():
-        m = len(edges)
-        if m < 2:
-            continue
-        picks = rng.integers(0, m, size=(swaps_per_edge * m, 2))
-        for i, j in picks:
-            if i == j:
-                continue
-            a, b, _ = edges[i]
-            c, d, _ = edges[j]
-            if a == d or c == b or (a, d) in existing or (c, b) in existing:
-                continue
-            existing.discard((a, b))
-            existing.discard((c, d))
-            existing.add((a, d))
-            existing.add((c, b))
-            edges[i][1], edges[j][1] = d, b
+    from evgraph.analysis.rewire import type_groups, xswap_arrays
+
+    nodes = list(P)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = list(P.edges(data=True))
+    src = np.array([index[u] for u, _, _ in edges], dtype=np.int64)
+    dst = np.array([index[v] for _, v, _ in edges], dtype=np.int64)
+    groups = type_groups([d.get("types", ()) for _, _, d in edges])
+    new = xswap_arrays(src, dst, groups, len(nodes), seed=seed, swaps_per_edge=swaps_per_edge)
     R = nx.DiGraph()
     R.add_nodes_from(P.nodes(data=True))
-    for edges in groups.values():
-        for u, v, d in edges:
-            R.add_edge(u, v, **d)
+    R.add_edges_from((nodes[i], nodes[j], d) for i, j, (_, _, d) in zip(src.tolist(), new.tolist(), edges))
     return R
 
 
 def _permutation_one(child_seed):
     from evgraph.analysis.network import Network
+    from evgraph.analysis.rewire import xswap_arrays
     from evgraph.analysis.scoring import score_candidates
 
     s = _STATE
-    R = xswap(s["P"], seed=child_seed)
-    final = score_candidates(Network(R, s["engine"]), s["cands"], s["methods"], seeds=s["seeds"],
-                             seed=s["seed"], consensus=s["consensus"]).final
+    nodes, src, dst, weight, types, cats = s["arrays"]
+    new = xswap_arrays(src, dst, s["groups"], len(nodes), seed=child_seed)
+    # each edge keeps its slot: source, weight and types stay, only the target moves
+    net = Network(engine=s["engine"], arrays=(nodes, src, new, weight, types, cats))
+    final = score_candidates(net, s["cands"], s["methods"], seeds=s["seeds"], seed=s["seed"],
+                             consensus=s["consensus"]).final
     return [final[c] for c in s["cands"]]
 
 
@@ -239,10 +233,15 @@ def permutation_pvalues(net, cands, methods, observed, *, n=100, seed=0, seeds=N
     ``p = (1 + #{null rank <= observed rank}) / (1 + n)``: the chance that a
     network with the same degrees (per edge type) but random wiring puts the
     candidate at least as high. A small p means the rank comes from *where*
-    the node is connected, not just from how many links it has.
+    the node is connected, not just from how many links it has. The rewiring
+    runs on the network's edge arrays (:func:`~evgraph.analysis.rewire.xswap_arrays`);
+    replicate ``i`` uses the ``i``-th child seed, whatever ``n_jobs``.
     """
-    state = {"P": net.P, "cands": list(cands), "methods": list(methods), "seeds": seeds,
-             "consensus": consensus, "engine": net.engine, "seed": seed}
+    from evgraph.analysis.rewire import type_groups
+
+    arrays = (net.nodes, net.src, net.dst, net.weight, net.types, net.categories)
+    state = {"arrays": arrays, "groups": type_groups(net.types), "cands": list(cands), "methods": list(methods),
+             "seeds": seeds, "consensus": consensus, "engine": net.engine, "seed": seed}
     runs = np.array(_map(_permutation_one, _child_seeds(seed, n), n_jobs, state))
     obs = np.array([observed[c] for c in cands])
     hits = (runs <= obs[None, :]).sum(axis=0)
