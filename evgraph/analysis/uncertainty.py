@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from evgraph.analysis.rewire import type_groups, xswap_arrays
+
 __all__ = ["Bootstrap", "bootstrap_papers", "bootstrap_ranks", "bh_qvalues", "draw_papers", "permutation_pvalues",
            "xswap"]
 
@@ -197,8 +199,6 @@ def xswap(P, *, seed=None, swaps_per_edge=10) -> nx.DiGraph:
     >>> sorted(d for _, d in R.out_degree()) == sorted(d for _, d in D.out_degree())
     True
     """
-    from evgraph.analysis.rewire import type_groups, xswap_arrays
-
     nodes = list(P)
     index = {n: i for i, n in enumerate(nodes)}
     edges = list(P.edges(data=True))
@@ -214,7 +214,6 @@ def xswap(P, *, seed=None, swaps_per_edge=10) -> nx.DiGraph:
 
 def _permutation_one(child_seed):
     from evgraph.analysis.network import Network
-    from evgraph.analysis.rewire import xswap_arrays
     from evgraph.analysis.scoring import score_candidates
 
     s = _STATE
@@ -237,8 +236,6 @@ def permutation_pvalues(net, cands, methods, observed, *, n=100, seed=0, seeds=N
     runs on the network's edge arrays (:func:`~evgraph.analysis.rewire.xswap_arrays`);
     replicate ``i`` uses the ``i``-th child seed, whatever ``n_jobs``.
     """
-    from evgraph.analysis.rewire import type_groups
-
     arrays = (net.nodes, net.src, net.dst, net.weight, net.types, net.categories)
     state = {"arrays": arrays, "groups": type_groups(net.types), "cands": list(cands), "methods": list(methods),
              "seeds": seeds, "consensus": consensus, "engine": net.engine, "seed": seed}
